@@ -1,14 +1,52 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Where OCSF documents go.
+//!
+//! A [`Sink`] receives one group at a time — the documents one input record produced, kept
+//! together because the Cisco intake takes a finding and its evidence as one submission — and
+//! is told when the run has finished. [`JsonLinesSink`] writes one document per line to stdout
+//! or to a file (through a temporary name, renamed only when the run completes).
+//! [`DeadLetterWriter`] keeps the records that could not be mapped, with their positions and
+//! errors, so that nothing is lost.
+
+mod dead_letter;
+mod json_lines;
+
+pub use dead_letter::{DeadLetter, DeadLetterWriter, Stage};
+pub use json_lines::JsonLinesSink;
+
+use ocsf_map_record::SourcePos;
+use serde_json::Value;
+
+/// A destination for groups of OCSF documents.
+pub trait Sink {
+    /// Accepts the documents produced from the record at `pos`.
+    fn write_group(&mut self, pos: &SourcePos, docs: &[Value]) -> Result<(), SinkError>;
+
+    /// Called once after the last group: flush, commit, close.
+    fn finish(&mut self) -> Result<(), SinkError>;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A sink that cannot go on. These end the run (unlike per-record errors).
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// The reader of our stdout went away (`ocsf-map ... | head`); not a failure.
+    #[error("output closed by its reader")]
+    BrokenPipe,
+    /// Writing failed.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file (or `stdout`).
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl SinkError {
+    pub(crate) fn io(path: &str, source: std::io::Error) -> SinkError {
+        if source.kind() == std::io::ErrorKind::BrokenPipe {
+            SinkError::BrokenPipe
+        } else {
+            SinkError::Io { path: path.to_owned(), source }
+        }
     }
 }

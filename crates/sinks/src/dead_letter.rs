@@ -1,0 +1,140 @@
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ocsf_map_record::SourcePos;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::SinkError;
+
+/// The stage at which a record failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// The reader could not decode it (bad JSON, bad UTF-8, ragged CSV row, ...).
+    Read,
+    /// The mapping could not compute it (missing required value, template error, ...).
+    Map,
+    /// The documents it produced are not valid OCSF 1.4.
+    Validate,
+}
+
+/// One failed record, as written to the dead-letter file (one JSON object per line).
+///
+/// ```json
+/// {"position":{"source":"eve.log","record":3,"line":3,"offset":1234},"stage":"map",
+///  "target":"detection_finding.finding_info.uid","mapping_line":24,
+///  "error":"undefined value: `alert.sig` is undefined","record":{...}}
+/// ```
+/// `record` is the parsed input record; `raw` replaces it when the record could not be parsed.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeadLetter {
+    /// Where the record is in its input.
+    pub position: SourcePos,
+    /// What failed.
+    pub stage: Stage,
+    /// The output attribute (or mapping section) being computed, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The line of the mapping rule, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping_line: Option<usize>,
+    /// The error, for people.
+    pub error: String,
+    /// The original record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<Arc<Value>>,
+    /// The original text, for records that could not be parsed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+}
+
+/// Appends failed records to a JSON-lines file, created on the first failure so that a clean
+/// run leaves no empty file behind.
+pub struct DeadLetterWriter {
+    path: PathBuf,
+    out: Option<BufWriter<File>>,
+    written: u64,
+}
+
+impl DeadLetterWriter {
+    /// A writer for `path` (the file is created when the first record fails).
+    pub fn new(path: &Path) -> DeadLetterWriter {
+        DeadLetterWriter { path: path.to_path_buf(), out: None, written: 0 }
+    }
+
+    /// Writes one failed record.
+    pub fn write(&mut self, letter: &DeadLetter) -> Result<(), SinkError> {
+        let name = self.path.display().to_string();
+        if self.out.is_none() {
+            self.out = Some(crate::json_lines::create(&self.path).map_err(|e| SinkError::io(&name, e))?);
+        }
+        let out = self.out.as_mut().expect("opened above");
+        serde_json::to_writer(&mut *out, letter).map_err(|e| SinkError::io(&name, e.into()))?;
+        out.write_all(b"\n").map_err(|e| SinkError::io(&name, e))?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// How many records were written.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Flushes the file to disk.
+    pub fn finish(&mut self) -> Result<(), SinkError> {
+        let name = self.path.display().to_string();
+        if let Some(out) = &mut self.out {
+            out.flush().map_err(|e| SinkError::io(&name, e))?;
+            out.get_ref().sync_all().map_err(|e| SinkError::io(&name, e))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn letter() -> DeadLetter {
+        DeadLetter {
+            position: SourcePos { source: "eve.log".into(), record: 3, line: 3, offset: 10 },
+            stage: Stage::Map,
+            target: Some("detection_finding.finding_info.uid".into()),
+            mapping_line: Some(24),
+            error: "required value is missing".into(),
+            record: Some(Arc::new(json!({"a": 1}))),
+            raw: None,
+        }
+    }
+
+    #[test]
+    fn a_dead_letter_is_one_json_line_with_position_error_and_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dead.jsonl");
+        let mut w = DeadLetterWriter::new(&path);
+        w.write(&letter()).unwrap();
+        w.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 1);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["position"]["line"], 3);
+        assert_eq!(v["stage"], "map");
+        assert_eq!(v["target"], "detection_finding.finding_info.uid");
+        assert_eq!(v["mapping_line"], 24);
+        assert_eq!(v["record"], json!({"a": 1}));
+        assert!(v.get("raw").is_none());
+    }
+
+    #[test]
+    fn no_failures_leave_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dead.jsonl");
+        let mut w = DeadLetterWriter::new(&path);
+        w.finish().unwrap();
+        assert!(!path.exists());
+    }
+}
