@@ -6,5 +6,76 @@
 //!
 //! Bad input never ends a run: a record that cannot be decoded comes back as a [`ReadError`]
 //! carrying its [`SourcePos`], and the reader goes on with the next record.
+//!
+//! # Brief overview
+//!
+//! - [`open`] (or [`open_read`] for any `Read`) takes an [`Input`] and [`ReaderOptions`] and
+//!   returns a `Box<dyn RecordReader>`; it fails with an [`OpenError`] only when the input cannot
+//!   be read at all.
+//! - [`RecordReader::next_record`] yields `Ok(Record)`, `Err(ReadError)` for a record that could
+//!   not be read (its position, a [`ReadErrorKind`] and the raw text for the dead-letter file),
+//!   and `None` at the end.
+//! - [`Format`] names the formats (`csv`, `jsonl`) and detects them from extensions and first
+//!   bytes.
+//!
+//! Positions: `record` counts records from 1 (CSV data rows; non-blank JSON lines), `line` is the
+//! physical line on which the record starts, `offset` the byte offset of its first byte in the
+//! input (a UTF-8 BOM counts: the first record after one is at offset 3).
+//!
+//! Readers stream with reused buffers: memory does not grow with the input, and a record longer
+//! than [`ReaderOptions::max_record_bytes`] is never held whole.
+//!
+//! # Example
+//!
+//! ```
+//! use ocsf_map_readers::{open_read, ReaderOptions};
+//!
+//! let input = "{\"a\":1}\nnot json\n\n{\"a\":2}\n";
+//! let mut reader = open_read("-", input.as_bytes(), &ReaderOptions::default())?;
+//! let first = reader.next_record().unwrap()?;
+//! assert_eq!(first.fields["a"], 1);
+//! let bad = reader.next_record().unwrap().unwrap_err();
+//! assert_eq!(bad.to_string(), "invalid JSON: expected ident at column 2");
+//! assert_eq!((bad.pos.record, bad.pos.line, bad.pos.offset), (2, 2, 8));
+//! let last = reader.next_record().unwrap()?;
+//! assert_eq!((last.pos.record, last.pos.line), (3, 4));
+//! assert!(reader.next_record().is_none());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(missing_docs)]
 
 pub use ocsf_map_record::{Record, SourcePos};
+
+pub use crate::error::{OpenError, ReadError, ReadErrorKind};
+pub use crate::format::{Format, UnknownFormat};
+pub use crate::input::{CsvOptions, Input, ReaderOptions};
+pub use crate::open::{open, open_read};
+
+mod csv_framing;
+mod csv_reader;
+mod error;
+mod format;
+mod input;
+mod json_lines;
+mod open;
+
+/// A source of records: one input, read in order.
+///
+/// Readers pull (the pipeline calls `next_record` when it wants a record) so that a slow sink
+/// slows reading down and memory stays flat.
+pub trait RecordReader: Send {
+    /// The next record.
+    ///
+    /// `Some(Err(..))` is a failure of one record, after which the reader goes on with the next
+    /// one, or returns `None` if it cannot (after an I/O error, or for CSV after an unclosed
+    /// quote or an over-long row); `None` at the end of the input. Once it has returned `None`
+    /// a reader keeps returning `None`.
+    fn next_record(&mut self) -> Option<Result<Record, ReadError>>;
+}
+
+impl<R: RecordReader + ?Sized> RecordReader for Box<R> {
+    fn next_record(&mut self) -> Option<Result<Record, ReadError>> {
+        (**self).next_record()
+    }
+}
