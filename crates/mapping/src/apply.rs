@@ -1,0 +1,304 @@
+//! Running a compiled mapping on records.
+
+use std::sync::Arc;
+
+use minijinja::value::Value as Jv;
+use minijinja::{ErrorKind, Expression, Template};
+use ocsf_map_record::Record;
+use ocsf_map_schema::Class;
+use serde_json::{Map, Value};
+
+use crate::error::MapError;
+use crate::program::{CompiledMapping, Field, ForEach, Spec, SpecKind};
+use crate::scope::{Scope, jv_to_json, json_to_jv};
+
+/// One OCSF document produced by a mapping.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The document's class.
+    pub class: Class<'static>,
+    /// The document: a JSON object, finalized (class, category, type and captions filled in).
+    pub value: Value,
+}
+
+/// What happened to a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The record produced this many documents (one group), appended to the output buffer.
+    Mapped(usize),
+    /// The mapping's `filter` rejected the record.
+    Skipped,
+}
+
+/// A compiled mapping made ready to run: templates fetched and expressions compiled once.
+///
+/// A `Mapper` borrows its [`CompiledMapping`]; make one per thread.
+pub struct Mapper<'m> {
+    mapping: &'m CompiledMapping,
+    templates: Vec<Template<'m, 'm>>,
+    exprs: Vec<Expression<'m, 'm>>,
+}
+
+/// Per-record evaluation state.
+struct Ctx<'r> {
+    record: &'r Arc<Value>,
+    /// The template scope (record view, lets, current element) as a template value.
+    scope: Jv,
+    lets: Vec<Option<Jv>>,
+    item: Option<(Arc<str>, Jv)>,
+}
+
+impl<'m> Mapper<'m> {
+    /// Prepares a compiled mapping for running.
+    pub fn new(mapping: &'m CompiledMapping) -> Mapper<'m> {
+        // Both were compiled successfully when the mapping was compiled, from the same sources
+        // in the same environment, so they cannot fail here.
+        let templates = mapping
+            .templates
+            .iter()
+            .map(|name| mapping.env.get_template(name).expect("template was added at compile time"))
+            .collect();
+        let exprs = mapping
+            .exprs
+            .iter()
+            .map(|src| mapping.env.compile_expression(src).expect("expression compiled before"))
+            .collect();
+        Mapper { mapping, templates, exprs }
+    }
+
+    /// The mapping being run.
+    pub fn mapping(&self) -> &'m CompiledMapping {
+        self.mapping
+    }
+
+    /// Maps one record, appending its documents (one group) to `out`.
+    ///
+    /// A record either maps completely or not at all: on error, `out` is left as it was.
+    pub fn apply(&self, record: &Record, out: &mut Vec<Document>) -> Result<Outcome, MapError> {
+        let start = out.len();
+        let result = self.apply_inner(record, out);
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    fn apply_inner(&self, record: &Record, out: &mut Vec<Document>) -> Result<Outcome, MapError> {
+        let m = self.mapping;
+        let mut ctx = Ctx { record: &record.fields, scope: Jv::from(()), lets: Vec::new(), item: None };
+        self.rescope(&mut ctx);
+        if let Some(filter) = &m.filter {
+            let keep = self.truthy(filter.expr.0, &ctx).map_err(|message| MapError {
+                target: "filter".into(),
+                line: filter.line,
+                message,
+            })?;
+            if !keep {
+                return Ok(Outcome::Skipped);
+            }
+        }
+        for (i, l) in m.lets.iter().enumerate() {
+            let target = format!("let.{}", l.name);
+            let value = self.eval(&l.spec, &ctx, &target)?;
+            ctx.lets.push(value.as_ref().map(json_to_jv));
+            debug_assert_eq!(ctx.lets.len(), i + 1);
+            self.rescope(&mut ctx);
+        }
+        let start = out.len();
+        for output in &m.outputs {
+            if let Some(when) = &output.when {
+                let on = self.truthy(when.expr.0, &ctx).map_err(|message| MapError {
+                    target: format!("{} (when)", output.class.name()),
+                    line: when.line,
+                    message,
+                })?;
+                if !on {
+                    continue;
+                }
+            }
+            match &output.for_each {
+                None => out.push(self.document(output, &ctx)?),
+                Some(each) => {
+                    let target = format!("{} (for_each)", output.class.name());
+                    for item in self.elements(each, &ctx, &target)? {
+                        let inner = self.with_item(&ctx, &each.var, item);
+                        out.push(self.document(output, &inner)?);
+                    }
+                }
+            }
+        }
+        Ok(Outcome::Mapped(out.len() - start))
+    }
+
+    fn document(&self, output: &crate::program::Output, ctx: &Ctx<'_>) -> Result<Document, MapError> {
+        let mut doc = self.object(&output.fields, ctx)?;
+        if !output.profiles.is_empty() {
+            let metadata = doc
+                .entry("metadata")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(meta) = metadata {
+                meta.entry("profiles").or_insert_with(|| {
+                    Value::Array(output.profiles.iter().cloned().map(Value::String).collect())
+                });
+            }
+        }
+        output.class.finalize(&mut doc).map_err(|violations| MapError {
+            target: output.class.name().to_owned(),
+            line: output.fields.first().map_or(1, |f| f.spec.line),
+            message: violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        })?;
+        Ok(Document { class: output.class, value: Value::Object(doc) })
+    }
+
+    /// Builds an object from `fields`; absent values leave their attribute out.
+    fn object(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Map<String, Value>, MapError> {
+        let mut obj = Map::new();
+        for field in fields {
+            let Some(mut value) = self.eval(&field.spec, ctx, &field.target)? else { continue };
+            if let Some(attr) = &field.attr {
+                value = ocsf_map_schema::coerce(attr, value).map_err(|e| MapError {
+                    target: field.target.clone(),
+                    line: field.spec.line,
+                    message: e.to_string(),
+                })?;
+            }
+            insert(&mut obj, &field.segments, value);
+        }
+        Ok(obj)
+    }
+
+    /// Evaluates a value rule. `Ok(None)` means "absent": the attribute is left out.
+    fn eval(&self, spec: &Spec, ctx: &Ctx<'_>, target: &str) -> Result<Option<Value>, MapError> {
+        let fail = |message: String| MapError { target: target.to_owned(), line: spec.line, message };
+        if let Some(when) = spec.when {
+            if !self.truthy(when.0, ctx).map_err(fail)? {
+                return Ok(None);
+            }
+        }
+        let value = match &spec.kind {
+            SpecKind::Literal(v) => Some(v.clone()),
+            SpecKind::Path(sel) => sel.select(ctx.record),
+            SpecKind::Template(id) => match self.templates[id.0].render(&ctx.scope) {
+                Ok(s) => Some(Value::String(s)),
+                Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
+                Err(e) => return Err(fail(describe(&e))),
+            },
+            SpecKind::Expr(id) => match self.exprs[id.0].eval(&ctx.scope) {
+                Ok(v) if v.is_undefined() || v.is_none() => None,
+                Ok(v) => Some(jv_to_json(&v).map_err(fail)?),
+                Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
+                Err(e) => return Err(fail(describe(&e))),
+            },
+            SpecKind::Object(fields) => {
+                let obj = self.object(fields, ctx)?;
+                (!obj.is_empty()).then_some(Value::Object(obj))
+            }
+            SpecKind::Array(specs) => {
+                let mut items = Vec::with_capacity(specs.len());
+                for s in specs {
+                    items.extend(self.eval(s, ctx, target)?);
+                }
+                (!items.is_empty()).then_some(Value::Array(items))
+            }
+            SpecKind::ForEach(each, body) => {
+                let mut items = Vec::new();
+                for item in self.elements(each, ctx, target)? {
+                    let inner = self.with_item(ctx, &each.var, item);
+                    items.extend(self.eval(body, &inner, target)?);
+                }
+                (!items.is_empty()).then_some(Value::Array(items))
+            }
+        };
+        let value = match (value, spec.lookup) {
+            (Some(v), Some(id)) => {
+                let table = &self.mapping.lookups[id.0];
+                let key = lookup_key(&v);
+                match table.table.get(&key) {
+                    Some(hit) => Some(hit.clone()),
+                    None => match spec.fallback.as_ref().or(table.fallback.as_ref()) {
+                        Some(fb) => Some(fb.clone()),
+                        None => {
+                            return Err(fail(format!(
+                                "`{key}` is not in lookup table `{}`, which has no fallback",
+                                table.name
+                            )));
+                        }
+                    },
+                }
+            }
+            (v, _) => v,
+        };
+        match value.or_else(|| spec.default.clone()) {
+            None if spec.required => Err(fail("required value is missing".to_owned())),
+            v => Ok(v),
+        }
+    }
+
+    /// The elements a `for_each` iterates: an array's items, a single value as one element,
+    /// nothing when the source is absent.
+    fn elements(&self, each: &ForEach, ctx: &Ctx<'_>, target: &str) -> Result<Vec<Value>, MapError> {
+        Ok(match self.eval(&each.source, ctx, target)? {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(one) => vec![one],
+        })
+    }
+
+    fn with_item<'r>(&self, ctx: &Ctx<'r>, var: &Arc<str>, item: Value) -> Ctx<'r> {
+        let mut inner = Ctx {
+            record: ctx.record,
+            scope: Jv::from(()),
+            lets: ctx.lets.clone(),
+            item: Some((Arc::clone(var), json_to_jv(&item))),
+        };
+        self.rescope(&mut inner);
+        inner
+    }
+
+    fn rescope(&self, ctx: &mut Ctx<'_>) {
+        ctx.scope = Jv::from_object(Scope {
+            record: Arc::clone(ctx.record),
+            let_names: Arc::clone(&self.mapping.let_names),
+            lets: ctx.lets.clone(),
+            item: ctx.item.clone(),
+        });
+    }
+
+    fn truthy(&self, expr: usize, ctx: &Ctx<'_>) -> Result<bool, String> {
+        self.exprs[expr].eval(&ctx.scope).map(|v| v.is_true()).map_err(|e| describe(&e))
+    }
+}
+
+/// Sets `value` at a dotted path, creating the objects on the way.
+fn insert(obj: &mut Map<String, Value>, segments: &[String], value: Value) {
+    let Some((last, parents)) = segments.split_last() else { return };
+    let mut node = obj;
+    for seg in parents {
+        let entry = node.entry(seg.clone()).or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            // Compile-time checks forbid overlapping targets, so this only happens when a whole
+            // object was set by one rule; keep that rule's value.
+            return;
+        }
+        node = entry.as_object_mut().expect("checked to be an object");
+    }
+    node.insert(last.clone(), value);
+}
+
+/// The text a value is looked up by: strings as they are, other scalars as JSON.
+fn lookup_key(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A template error as one line: the kind and detail, without minijinja's location suffix
+/// (the caller names the mapping line).
+#[cold]
+fn describe(err: &minijinja::Error) -> String {
+    match err.detail() {
+        Some(detail) => format!("{}: {detail}", err.kind()),
+        None => err.kind().to_string(),
+    }
+}

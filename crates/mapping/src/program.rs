@@ -1,0 +1,154 @@
+//! The compiled form of a mapping file: everything resolved, nothing left to parse.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use minijinja::Environment;
+use ocsf_map_diag::{Diagnostic, SourceFile};
+use ocsf_map_schema::{Attribute, Class};
+use serde_json::Value;
+
+use crate::path::Selector;
+
+/// A mapping file, parsed and checked, ready to be applied to any number of records.
+///
+/// Build one with [`compile`](crate::compile); apply it through a [`Mapper`](crate::Mapper).
+#[derive(Debug)]
+pub struct CompiledMapping {
+    pub(crate) name: String,
+    pub(crate) file: SourceFile,
+    pub(crate) env: Environment<'static>,
+    /// Template names in `env`, indexed by [`TemplateId`].
+    pub(crate) templates: Vec<String>,
+    /// Expression sources (compiled by each `Mapper`), indexed by [`ExprId`].
+    pub(crate) exprs: Vec<String>,
+    pub(crate) filter: Option<Cond>,
+    pub(crate) lets: Vec<Let>,
+    pub(crate) let_names: Arc<[String]>,
+    pub(crate) lookups: Vec<Lookup>,
+    pub(crate) outputs: Vec<Output>,
+    pub(crate) source: SourceHints,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+impl CompiledMapping {
+    /// The mapping's `name` (or the file stem).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The mapping file, for rendering diagnostics.
+    pub fn file(&self) -> &SourceFile {
+        &self.file
+    }
+
+    /// What the mapping says about its input (`source:`), for choosing a reader.
+    pub fn source_hints(&self) -> &SourceHints {
+        &self.source
+    }
+
+    /// Warnings found while compiling (the mapping is usable).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The OCSF classes this mapping can emit, in output order.
+    pub fn classes(&self) -> impl Iterator<Item = Class<'static>> + '_ {
+        self.outputs.iter().map(|o| o.class)
+    }
+}
+
+/// The `source:` section: how the input should be read when the command line does not say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceHints {
+    /// Reader format name (`csv`, `jsonl`, ...), checked by the reader when it is opened.
+    pub format: Option<String>,
+    /// CSV delimiter.
+    pub delimiter: Option<u8>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TemplateId(pub(crate) usize);
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ExprId(pub(crate) usize);
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LookupId(pub(crate) usize);
+
+/// A condition (`filter:`, `when:`): an expression judged by its truthiness.
+#[derive(Debug)]
+pub(crate) struct Cond {
+    pub(crate) expr: ExprId,
+    pub(crate) line: usize,
+}
+
+/// A named value computed once per record.
+#[derive(Debug)]
+pub(crate) struct Let {
+    pub(crate) name: String,
+    pub(crate) spec: Spec,
+}
+
+/// One `outputs:` entry: an OCSF document (or one per element, with `for_each`).
+#[derive(Debug)]
+pub(crate) struct Output {
+    pub(crate) class: Class<'static>,
+    pub(crate) profiles: Vec<String>,
+    pub(crate) when: Option<Cond>,
+    pub(crate) for_each: Option<ForEach>,
+    pub(crate) fields: Vec<Field>,
+}
+
+/// `for_each: <value>` with `as: <name>`: the value must be an array; each element is bound to
+/// the name while the body is evaluated.
+#[derive(Debug)]
+pub(crate) struct ForEach {
+    pub(crate) source: Spec,
+    pub(crate) var: Arc<str>,
+}
+
+/// One target attribute and the rule that computes it.
+#[derive(Debug)]
+pub(crate) struct Field {
+    /// Path below the object being built (`["finding_info", "uid"]`).
+    pub(crate) segments: Vec<String>,
+    /// Full path from the document root, with the class: `detection_finding.finding_info.uid`.
+    pub(crate) target: String,
+    pub(crate) spec: Spec,
+    /// The OCSF attribute, when the path resolves to one (used to coerce the value).
+    pub(crate) attr: Option<Attribute<'static>>,
+}
+
+/// How a value is computed.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    pub(crate) kind: SpecKind,
+    pub(crate) lookup: Option<LookupId>,
+    /// Overrides the lookup table's own fallback.
+    pub(crate) fallback: Option<Value>,
+    pub(crate) default: Option<Value>,
+    pub(crate) when: Option<ExprId>,
+    pub(crate) required: bool,
+    /// 1-based line of the rule in the mapping file.
+    pub(crate) line: usize,
+}
+
+#[derive(Debug)]
+pub(crate) enum SpecKind {
+    Literal(Value),
+    Path(Selector),
+    Template(TemplateId),
+    Expr(ExprId),
+    Object(Vec<Field>),
+    Array(Vec<Spec>),
+    ForEach(Box<ForEach>, Box<Spec>),
+}
+
+/// A lookup table: source values (as text) to output values.
+#[derive(Debug)]
+pub(crate) struct Lookup {
+    pub(crate) name: String,
+    pub(crate) table: HashMap<String, Value>,
+    pub(crate) fallback: Option<Value>,
+}
