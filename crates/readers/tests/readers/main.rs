@@ -1,0 +1,120 @@
+//! Integration tests for the readers, by topic. Positions are asserted exactly as
+//! `(record, line, offset)`.
+
+mod csv;
+mod detect;
+mod json_lines;
+
+use std::io::{self, Cursor, Read};
+use std::path::PathBuf;
+
+use ocsf_map_readers::{
+    Format, Input, OpenError, ReadError, ReaderOptions, Record, RecordReader, open, open_read,
+};
+
+/// A file under `tests/data`.
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// Reads everything, checking that the reader keeps returning `None` at the end.
+fn read_all(mut reader: Box<dyn RecordReader>) -> Vec<Result<Record, ReadError>> {
+    let items: Vec<_> = std::iter::from_fn(|| reader.next_record()).collect();
+    assert!(
+        reader.next_record().is_none(),
+        "a reader must stay at its end"
+    );
+    items
+}
+
+/// Opens in-memory bytes named `name` (whose extension takes part in detection).
+fn open_bytes(name: &str, input: &[u8], options: &ReaderOptions) -> Box<dyn RecordReader> {
+    open_read(name, Cursor::new(input.to_vec()), options).expect("open")
+}
+
+fn open_bytes_err(name: &str, input: &[u8], options: &ReaderOptions) -> OpenError {
+    match open_read(name, Cursor::new(input.to_vec()), options) {
+        Ok(_) => panic!("expected an open error"),
+        Err(err) => err,
+    }
+}
+
+/// Reads in-memory JSON lines.
+fn jsonl(input: &[u8]) -> Vec<Result<Record, ReadError>> {
+    let options = ReaderOptions {
+        format: Some(Format::JsonLines),
+        ..ReaderOptions::default()
+    };
+    read_all(open_bytes("in.jsonl", input, &options))
+}
+
+/// Reads in-memory CSV with the default options.
+fn csv(input: &[u8]) -> Vec<Result<Record, ReadError>> {
+    read_all(open_bytes("in.csv", input, &ReaderOptions::default()))
+}
+
+/// `(record, line, offset)` of a record or an error.
+fn at(item: &Result<Record, ReadError>) -> (u64, u64, u64) {
+    let pos = match item {
+        Ok(record) => &record.pos,
+        Err(err) => &err.pos,
+    };
+    (pos.record, pos.line, pos.offset)
+}
+
+fn ok(item: &Result<Record, ReadError>) -> &Record {
+    match item {
+        Ok(record) => record,
+        Err(err) => panic!("expected a record, got {}: {err}", err.pos),
+    }
+}
+
+fn err(item: &Result<Record, ReadError>) -> &ReadError {
+    match item {
+        Ok(record) => panic!("expected an error, got a record at {}", record.pos),
+        Err(err) => err,
+    }
+}
+
+/// Yields `data`, then fails.
+struct FailingAfter(Cursor<Vec<u8>>);
+
+impl Read for FailingAfter {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(io::Error::other("disk on fire")),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn readers_are_send_and_boxed_readers_are_readers() {
+    fn assert_reader<R: RecordReader>() {}
+    assert_reader::<Box<dyn RecordReader>>();
+}
+
+#[test]
+fn a_missing_file_is_an_open_error_naming_it() {
+    let input = Input::Path(PathBuf::from("no/such/file.csv"));
+    let Err(err) = open(&input, &ReaderOptions::default()) else {
+        panic!("opened")
+    };
+    assert!(matches!(err, OpenError::Open { .. }));
+    assert!(
+        err.to_string()
+            .starts_with("cannot open no/such/file.csv: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_directory_is_an_open_error() {
+    let input = Input::Path(data(""));
+    let Err(err) = open(&input, &ReaderOptions::default()) else {
+        panic!("opened")
+    };
+    assert!(matches!(err, OpenError::Read { .. }), "{err:?}");
+}
