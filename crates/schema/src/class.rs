@@ -175,6 +175,16 @@ impl<'s> Attribute<'s> {
         &self.ty().name
     }
 
+    /// The type's caption, e.g. `"Port"` for `port_t`.
+    pub fn type_caption(&self) -> &'s str {
+        &self.ty().caption
+    }
+
+    /// The caption of the attribute's object, e.g. `"Network Endpoint"`.
+    pub fn object_caption(&self) -> Option<&'s str> {
+        self.def.object.map(|o| self.schema.objects[o].caption.as_str())
+    }
+
     /// The primitive type behind [`type_name`](Self::type_name), e.g. `Long` for `timestamp_t`.
     pub fn base_type(&self) -> BaseType {
         self.ty().base
@@ -203,6 +213,12 @@ impl<'s> Attribute<'s> {
     /// The maximum string length of the type, e.g. 40 for `ip_t`.
     pub fn max_len(&self) -> Option<usize> {
         self.ty().max_len
+    }
+
+    /// The type's regex as OCSF defines it, e.g. for `mac_t` (informational: validation uses
+    /// equivalent hand-written checks, see [`Class::validate`]).
+    pub fn regex(&self) -> Option<&'s str> {
+        self.ty().regex.as_deref()
     }
 
     /// Whether the attribute has an enumeration (integer ids or string values).
