@@ -115,9 +115,11 @@ impl<R: Read> Framing<R> {
         matches!(self.state, State::InQuotes | State::QuoteInQuotes).then_some(self.quote_line)
     }
 
-    fn scan(&mut self, bytes: &[u8]) -> Result<(), RowTooLong> {
+    /// Follows `bytes`. If a row grows past the limit, stops there and returns how many bytes
+    /// were followed (those before the one that crossed the limit).
+    fn scan(&mut self, bytes: &[u8]) -> Result<(), usize> {
         let is_term = |b: u8| b == b'\r' || b == b'\n';
-        for &b in bytes {
+        for (i, &b) in bytes.iter().enumerate() {
             if self.state == State::StartRow && !is_term(b) {
                 self.starts.push_back(RowStart {
                     offset: self.offset,
@@ -148,7 +150,7 @@ impl<R: Read> Framing<R> {
             if self.state != State::StartRow {
                 self.row_bytes += 1;
                 if self.row_bytes > self.max_row_bytes {
-                    return Err(RowTooLong);
+                    return Err(i);
                 }
             }
             self.offset += 1;
@@ -167,11 +169,19 @@ impl<R: Read> Read for Framing<R> {
         if n == 0 && !buf.is_empty() {
             self.at_eof = true;
         }
-        if let Err(e) = self.scan(&buf[..n]) {
-            self.too_long = true;
-            return Err(io::Error::other(e));
+        match self.scan(&buf[..n]) {
+            Ok(()) => Ok(n),
+            // The csv reader is usually rows behind the framing: hand it the bytes before the
+            // row that is too long, and fail only when it asks for more of that row.
+            Err(followed) => {
+                self.too_long = true;
+                if followed == 0 {
+                    Err(io::Error::other(RowTooLong))
+                } else {
+                    Ok(followed)
+                }
+            }
         }
-        Ok(n)
     }
 }
 
@@ -244,6 +254,11 @@ mod tests {
             .has_headers(false)
             .from_reader(framing);
         let mut row = csv::ByteRecord::new();
+        assert!(
+            csv.read_byte_record(&mut row).unwrap(),
+            "the row before is still read"
+        );
+        assert_eq!(row.as_slice(), b"abc");
         let err = csv.read_byte_record(&mut row).unwrap_err();
         assert!(matches!(err.kind(), csv::ErrorKind::Io(_)));
         assert_eq!(csv.get_ref().last_row_start(), Some(start(5, 2)));

@@ -89,6 +89,24 @@ pub enum ReadErrorKind {
     Io(io::Error),
 }
 
+impl ReadErrorKind {
+    /// A short, stable name for the kind of failure, for counting and for dead-letter records:
+    /// `invalid-json`, `invalid-utf8`, `wrong-cell-count`, `unterminated-quote`,
+    /// `record-too-long` or `io`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadErrorKind::InvalidJson { .. } => "invalid-json",
+            ReadErrorKind::InvalidUtf8 { .. } | ReadErrorKind::InvalidUtf8Cell { .. } => {
+                "invalid-utf8"
+            }
+            ReadErrorKind::WrongCellCount { .. } => "wrong-cell-count",
+            ReadErrorKind::UnterminatedQuote { .. } => "unterminated-quote",
+            ReadErrorKind::RecordTooLong { .. } => "record-too-long",
+            ReadErrorKind::Io(_) => "io",
+        }
+    }
+}
+
 fn header_suffix(header: Option<&str>) -> String {
     match header {
         Some(name) => format!(" ({name:?})"),
@@ -200,6 +218,16 @@ mod tests {
             column: 5,
         };
         assert_eq!(kind.to_string(), "invalid JSON: expected value at column 5");
+    }
+
+    #[test]
+    fn kinds_have_stable_codes() {
+        let kind = ReadErrorKind::WrongCellCount {
+            expected: 3,
+            found: 2,
+        };
+        assert_eq!(kind.code(), "wrong-cell-count");
+        assert_eq!(ReadErrorKind::Io(io::Error::other("x")).code(), "io");
     }
 
     #[test]

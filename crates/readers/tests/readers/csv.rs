@@ -323,3 +323,20 @@ fn an_io_error_is_reported_once_and_ends_the_reader() {
         "cannot read the input: disk on fire"
     );
 }
+
+#[test]
+fn rows_read_together_with_a_too_long_row_are_still_yielded() {
+    let input = format!("a,b\n1,2\n3,4\n5,{}\n6,7\n", "z".repeat(100));
+    let options = ReaderOptions {
+        max_record_bytes: 50,
+        ..ReaderOptions::default()
+    };
+    let items = read_all(open_bytes("in.csv", input.as_bytes(), &options));
+    assert_eq!(items.len(), 3);
+    assert_eq!(*ok(&items[1]).fields, json!({"a": "3", "b": "4"}));
+    assert_eq!(at(&items[2]), (3, 4, 12));
+    assert!(matches!(
+        err(&items[2]).kind,
+        ReadErrorKind::RecordTooLong { limit: 50, .. }
+    ));
+}

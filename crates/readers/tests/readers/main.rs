@@ -118,3 +118,63 @@ fn a_directory_is_an_open_error() {
     };
     assert!(matches!(err, OpenError::Read { .. }), "{err:?}");
 }
+
+/// Returns one byte per `read`, like the slowest pipe.
+struct Trickle(Cursor<Vec<u8>>);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let len = buf.len().min(1);
+        self.0.read(&mut buf[..len])
+    }
+}
+
+/// What a reader yielded, in a comparable form.
+fn summary(items: &[Result<Record, ReadError>]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| match item {
+            Ok(record) => format!("{:?} {}", at(item), record.fields),
+            Err(err) => format!("{:?} {err} {:?}", at(item), err.raw),
+        })
+        .collect()
+}
+
+/// Every input gives the same records and errors whether it arrives at once or byte by byte,
+/// so framing never depends on where reads split the input.
+#[test]
+fn inputs_read_the_same_when_they_arrive_byte_by_byte() {
+    let long_line = format!("{{\"a\":\"{}\"}}\n{{\"b\":1}}\n", "x".repeat(300));
+    let long_row = format!("a,b\n1,{}\n2,3\n", "y".repeat(300));
+    let cases: &[(&str, &[u8])] = &[
+        (
+            "in.jsonl",
+            b"\xEF\xBB\xBF\r\n{\"a\":1}\r\nnope\n\n  \n[1,2]\n{\"a\":\"\xE9\"}\n{\"z\":0}",
+        ),
+        ("in.jsonl", long_line.as_bytes()),
+        (
+            "in.csv",
+            b"\xEF\xBB\xBF\"a\",b\r\n\r\n1,\"x\ny\"\n2\n\"q\"\"r\",\xE9\n3,4",
+        ),
+        ("in.csv", b"a,b\n1,2\n3,\"open\n4,5\n"),
+        ("in.csv", long_row.as_bytes()),
+        ("-", b"\n\n{\"a\":1}\n"),
+        ("-", b"a,b\n1,2\n"),
+    ];
+    let options = ReaderOptions {
+        max_record_bytes: 200,
+        ..ReaderOptions::default()
+    };
+    for &(name, input) in cases {
+        let whole = read_all(open_bytes(name, input, &options));
+        let trickled = open_read(name, Trickle(Cursor::new(input.to_vec())), &options).unwrap();
+        let trickled = read_all(trickled);
+        assert_eq!(
+            summary(&whole),
+            summary(&trickled),
+            "{}",
+            String::from_utf8_lossy(input)
+        );
+        assert!(!whole.is_empty());
+    }
+}
