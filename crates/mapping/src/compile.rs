@@ -658,20 +658,14 @@ impl<'t> Compiler<'t> {
         }
         let profiles: Vec<&str> = target.profiles.iter().map(String::as_str).collect();
         match class.attribute(full, &profiles) {
-            Ok(attr) => {
-                let free = attr.type_name() == "json_t";
-                (Some(attr), free)
+            // A path below a free-form attribute (`unmapped.x.y`) resolves to that attribute:
+            // anything may be stored there, so there is nothing to coerce to.
+            Ok(attr) if attr.is_free_form() => {
+                let is_itself = full.rsplit('.').next() == Some(attr.name());
+                (is_itself.then_some(attr), true)
             }
+            Ok(attr) => (Some(attr), false),
             Err(err) => {
-                // Below a json_t attribute (`unmapped.x.y`) any path is fine.
-                let segs: Vec<&str> = full.split('.').collect();
-                for i in 1..segs.len() {
-                    if let Ok(a) = class.attribute(&segs[..i].join("."), &profiles) {
-                        if a.type_name() == "json_t" {
-                            return (None, true);
-                        }
-                    }
-                }
                 let mut d = Diagnostic::error(
                     "M011",
                     format!("`{full}` is not an attribute of `{}`", class.name()),

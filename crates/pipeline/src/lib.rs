@@ -179,12 +179,15 @@ impl Run<'_, '_> {
     }
 }
 
-/// Every OCSF problem in a group, as `class: path: problem`; `None` when all are valid.
+/// The OCSF problems of a group, one entry per invalid document: `class: path: problem; ...`.
+/// `None` when all are valid.
 fn check(docs: &[Document]) -> Option<Vec<String>> {
     let mut problems = Vec::new();
     for doc in docs {
-        for v in doc.class.validate(&doc.value) {
-            problems.push(format!("{}: {v}", doc.class.name()));
+        let violations = doc.class.validate(&doc.value);
+        if !violations.is_empty() {
+            let each: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            problems.push(format!("{}: {}", doc.class.name(), each.join("; ")));
         }
     }
     (!problems.is_empty()).then_some(problems)
