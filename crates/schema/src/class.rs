@@ -1,7 +1,9 @@
 //! [`Class`] and [`Attribute`]: cheap, copyable views into a [`Schema`].
 
 use crate::path::{PathError, PathErrorKind, segment_name, suggest};
-use crate::schema::{AttrDef, BaseType, ClassDef, Enumeration, ObjectDef, Requirement, Schema, TypeDef};
+use crate::schema::{
+    AttrDef, BaseType, ClassDef, Enumeration, ObjectDef, Requirement, Schema, TypeDef,
+};
 
 /// One OCSF event class (e.g. `detection_finding`), borrowed from its [`Schema`].
 #[derive(Clone, Copy, Debug)]
@@ -53,18 +55,27 @@ impl<'s> Class<'s> {
     /// The profiles this class can use, e.g. `security_control`, `host`, `cloud`.
     pub fn profiles(&self) -> impl Iterator<Item = &'s str> + use<'s> {
         let schema = self.schema;
-        self.def.profiles.iter().map(move |&i| schema.profiles[usize::from(i)].as_str())
+        self.def
+            .profiles
+            .iter()
+            .map(move |&i| schema.profiles[usize::from(i)].as_str())
     }
 
     /// Whether `profile` is one of this class's profiles.
     pub fn has_profile(&self, profile: &str) -> bool {
-        self.schema.profile_index(profile).is_some_and(|i| self.def.profile_mask & (1 << i) != 0)
+        self.schema
+            .profile_index(profile)
+            .is_some_and(|i| self.def.profile_mask & (1 << i) != 0)
     }
 
     /// The class's own attributes (all of them, whatever their profile), in name order.
     pub fn attributes(&self) -> impl Iterator<Item = Attribute<'s>> + use<'s> {
         let schema = self.schema;
-        self.def.body.attrs.iter().map(move |def| Attribute { schema, def })
+        self.def
+            .body
+            .attrs
+            .iter()
+            .map(move |def| Attribute { schema, def })
     }
 
     /// Resolve a dotted attribute path with the given profiles active.
@@ -95,24 +106,20 @@ impl<'s> Class<'s> {
                     None => {
                         let name = segment_name(raw_seg).unwrap_or(raw_seg);
                         let type_name = attr.type_name().to_owned();
-                        return Err(PathError {
-                            path: path.to_owned(),
-                            segment: name.to_owned(),
-                            resolved: resolved.to_owned(),
-                            object: object.name.clone(),
-                            kind: PathErrorKind::NotAnObject { type_name },
-                            suggestions: Vec::new(),
-                        });
+                        let kind = PathErrorKind::NotAnObject { type_name };
+                        return Err(PathError::new(
+                            path,
+                            name,
+                            resolved,
+                            &object.name,
+                            kind,
+                            Vec::new(),
+                        ));
                     }
                 }
             }
-            let fail = |kind, segment: &str, suggestions| PathError {
-                path: path.to_owned(),
-                segment: segment.to_owned(),
-                resolved: resolved.to_owned(),
-                object: object.name.clone(),
-                kind,
-                suggestions,
+            let fail = |kind, segment: &str, suggestions| {
+                PathError::new(path, segment, resolved, &object.name, kind, suggestions)
             };
             let Some(name) = segment_name(raw_seg) else {
                 return Err(fail(PathErrorKind::Malformed, raw_seg, Vec::new()));
@@ -137,13 +144,15 @@ impl<'s> Class<'s> {
             resolved_len += raw_seg.len() + 1;
         }
         // `split` yields at least one segment, so `found` is set or an error was returned.
-        found.ok_or_else(|| PathError {
-            path: path.to_owned(),
-            segment: String::new(),
-            resolved: String::new(),
-            object: object.name.clone(),
-            kind: PathErrorKind::Malformed,
-            suggestions: Vec::new(),
+        found.ok_or_else(|| {
+            PathError::new(
+                path,
+                "",
+                "",
+                &object.name,
+                PathErrorKind::Malformed,
+                Vec::new(),
+            )
         })
     }
 }
@@ -182,7 +191,9 @@ impl<'s> Attribute<'s> {
 
     /// The caption of the attribute's object, e.g. `"Network Endpoint"`.
     pub fn object_caption(&self) -> Option<&'s str> {
-        self.def.object.map(|o| self.schema.objects[o].caption.as_str())
+        self.def
+            .object
+            .map(|o| self.schema.objects[o].caption.as_str())
     }
 
     /// The primitive type behind [`type_name`](Self::type_name), e.g. `Long` for `timestamp_t`.
@@ -192,7 +203,9 @@ impl<'s> Attribute<'s> {
 
     /// The object name for `object_t` attributes, e.g. `"network_endpoint"`.
     pub fn object_type(&self) -> Option<&'s str> {
-        self.def.object.map(|o| self.schema.objects[o].name.as_str())
+        self.def
+            .object
+            .map(|o| self.schema.objects[o].name.as_str())
     }
 
     /// Whether the attribute holds an array of its type.
@@ -251,7 +264,11 @@ impl<'s> Attribute<'s> {
 
     /// The enum id of a caption, ignoring ASCII case, e.g. `"high"` → `4` for `severity_id`.
     pub fn enum_id(&self, caption: &str) -> Option<i64> {
-        self.def.enumeration.as_ref()?.id_of(caption).map(|(id, _)| id)
+        self.def
+            .enumeration
+            .as_ref()?
+            .id_of(caption)
+            .map(|(id, _)| id)
     }
 
     /// The caption attribute of an enum id, e.g. `"severity"` for `severity_id`.
@@ -261,7 +278,9 @@ impl<'s> Attribute<'s> {
 
     /// The profile that adds this attribute, or `None` for a core attribute.
     pub fn profile(&self) -> Option<&'s str> {
-        self.def.profile.map(|p| self.schema.profiles[usize::from(p)].as_str())
+        self.def
+            .profile
+            .map(|p| self.schema.profiles[usize::from(p)].as_str())
     }
 
     /// Whether the attribute is deprecated (still valid).
@@ -271,14 +290,21 @@ impl<'s> Attribute<'s> {
 
     /// The deprecation note (may contain HTML such as `<code>`), and the version since.
     pub fn deprecation(&self) -> Option<(&'s str, &'s str)> {
-        self.def.deprecated.as_ref().map(|d| (d.message.as_str(), d.since.as_str()))
+        self.def
+            .deprecated
+            .as_ref()
+            .map(|d| (d.message.as_str(), d.since.as_str()))
     }
 
     /// The observable `type_id` of this attribute's type or object, if it has one.
     pub fn observable_type_id(&self) -> Option<i64> {
         self.def
             .observable
-            .or_else(|| self.def.object.and_then(|o| self.schema.objects[o].observable))
+            .or_else(|| {
+                self.def
+                    .object
+                    .and_then(|o| self.schema.objects[o].observable)
+            })
             .or(self.ty().observable)
     }
 
@@ -287,7 +313,10 @@ impl<'s> Attribute<'s> {
     pub fn is_free_form(&self) -> bool {
         match self.base_type() {
             BaseType::Json => true,
-            BaseType::Object => self.def.object.is_none_or(|o| self.schema.objects[o].free_form),
+            BaseType::Object => self
+                .def
+                .object
+                .is_none_or(|o| self.schema.objects[o].free_form),
             _ => false,
         }
     }
@@ -314,7 +343,10 @@ mod tests {
     #[test]
     fn class_identity() {
         let c = df();
-        assert_eq!((c.name(), c.caption(), c.uid()), ("detection_finding", "Detection Finding", 2004));
+        assert_eq!(
+            (c.name(), c.caption(), c.uid()),
+            ("detection_finding", "Detection Finding", 2004)
+        );
         assert_eq!((c.category_uid(), c.category_caption()), (2, "Findings"));
     }
 
@@ -322,7 +354,12 @@ mod tests {
     fn class_profiles_include_security_control() {
         assert!(df().profiles().any(|p| p == "security_control"));
         assert!(df().has_profile("incident"));
-        assert!(!Schema::ocsf().class("email_activity").unwrap().has_profile("incident"));
+        assert!(
+            !Schema::ocsf()
+                .class("email_activity")
+                .unwrap()
+                .has_profile("incident")
+        );
     }
 
     #[test]
@@ -333,7 +370,9 @@ mod tests {
 
     #[test]
     fn indexed_path_resolves_like_plain() {
-        let a = df().attribute("evidences[0].src_endpoint.port", &[]).unwrap();
+        let a = df()
+            .attribute("evidences[0].src_endpoint.port", &[])
+            .unwrap();
         assert_eq!(a.type_name(), "port_t");
         assert_eq!(a.range(), Some((0, 65535)));
     }
@@ -348,10 +387,10 @@ mod tests {
     #[test]
     fn typo_gets_a_suggestion() {
         let e = df().attribute("finding_info.titel", &[]).unwrap_err();
-        assert_eq!(e.kind, PathErrorKind::Unknown);
-        assert_eq!(e.segment, "titel");
-        assert_eq!(e.resolved, "finding_info");
-        assert_eq!(e.suggestions, ["title"]);
+        assert_eq!(*e.kind(), PathErrorKind::Unknown);
+        assert_eq!(e.segment(), "titel");
+        assert_eq!(e.resolved(), "finding_info");
+        assert_eq!(e.suggestions(), ["title"]);
         assert_eq!(
             e.to_string(),
             "unknown attribute `titel` in `finding_info` (object `finding_info`); did you mean `title`?"
@@ -361,15 +400,23 @@ mod tests {
     #[test]
     fn profile_attribute_needs_the_profile() {
         let e = df().attribute("action_id", &[]).unwrap_err();
-        assert_eq!(e.kind, PathErrorKind::NeedsProfile("security_control".into()));
+        assert_eq!(
+            *e.kind(),
+            PathErrorKind::NeedsProfile("security_control".into())
+        );
         assert!(df().attribute("action_id", &["security_control"]).is_ok());
     }
 
     #[test]
     fn path_below_a_scalar_is_an_error() {
         let e = df().attribute("time.foo", &[]).unwrap_err();
-        assert_eq!(e.kind, PathErrorKind::NotAnObject { type_name: "timestamp_t".into() });
-        assert_eq!(e.resolved, "time");
+        assert_eq!(
+            *e.kind(),
+            PathErrorKind::NotAnObject {
+                type_name: "timestamp_t".into()
+            }
+        );
+        assert_eq!(e.resolved(), "time");
     }
 
     #[test]
@@ -381,8 +428,14 @@ mod tests {
 
     #[test]
     fn empty_segment_is_malformed() {
-        assert_eq!(df().attribute("finding_info..uid", &[]).unwrap_err().kind, PathErrorKind::Malformed);
-        assert_eq!(df().attribute("", &[]).unwrap_err().kind, PathErrorKind::Malformed);
+        assert_eq!(
+            df().attribute("finding_info..uid", &[]).unwrap_err().kind(),
+            &PathErrorKind::Malformed
+        );
+        assert_eq!(
+            df().attribute("", &[]).unwrap_err().kind(),
+            &PathErrorKind::Malformed
+        );
     }
 
     #[test]
@@ -397,7 +450,9 @@ mod tests {
 
     #[test]
     fn string_enum_values() {
-        let a = df().attribute("evidences.http_request.http_method", &[]).unwrap();
+        let a = df()
+            .attribute("evidences.http_request.http_method", &[])
+            .unwrap();
         assert!(a.enum_strings().any(|m| m == "GET"));
         assert_eq!(a.enum_values().count(), 0);
     }
@@ -413,11 +468,21 @@ mod tests {
     #[test]
     fn profile_of_core_attribute_is_none() {
         assert_eq!(df().attribute("time", &[]).unwrap().profile(), None);
-        assert_eq!(df().attribute("action_id", &["security_control"]).unwrap().profile(), Some("security_control"));
+        assert_eq!(
+            df().attribute("action_id", &["security_control"])
+                .unwrap()
+                .profile(),
+            Some("security_control")
+        );
     }
 
     #[test]
     fn observable_type_of_ip_is_2() {
-        assert_eq!(df().attribute("evidences.src_endpoint.ip", &[]).unwrap().observable_type_id(), Some(2));
+        assert_eq!(
+            df().attribute("evidences.src_endpoint.ip", &[])
+                .unwrap()
+                .observable_type_id(),
+            Some(2)
+        );
     }
 }

@@ -49,18 +49,27 @@ impl Class<'_> {
         set_absent(doc, "class_uid", Value::from(def.uid));
         set_absent(doc, "category_uid", Value::from(def.category_uid));
         set_absent(doc, "class_name", Value::from(def.caption.as_str()));
-        set_absent(doc, "category_name", Value::from(def.category_caption.as_str()));
+        set_absent(
+            doc,
+            "category_name",
+            Value::from(def.category_caption.as_str()),
+        );
 
         fill_object(schema, &def.body, doc, &PathNode::Root, &mut errors);
 
         let uid = i64::from(def.uid);
-        match (doc.get("activity_id").and_then(Value::as_i64), doc.get("type_uid").and_then(Value::as_i64)) {
+        match (
+            doc.get("activity_id").and_then(Value::as_i64),
+            doc.get("type_uid").and_then(Value::as_i64),
+        ) {
             (Some(activity), None) => {
                 if let Some(type_uid) = uid.checked_mul(100).and_then(|u| u.checked_add(activity)) {
                     doc.insert("type_uid".into(), Value::from(type_uid));
                 }
             }
-            (None, Some(type_uid)) if !doc.contains_key("activity_id") && type_uid.div_euclid(100) == uid => {
+            (None, Some(type_uid))
+                if !doc.contains_key("activity_id") && type_uid.div_euclid(100) == uid =>
+            {
                 doc.insert("activity_id".into(), Value::from(type_uid.rem_euclid(100)));
             }
             _ => {}
@@ -74,7 +83,11 @@ impl Class<'_> {
             }
         }
 
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -96,7 +109,9 @@ fn fill_object(
     }
     for (key, value) in map.iter_mut() {
         let Some(i) = def.find(key) else { continue };
-        let Some(o) = def.attrs[i].object else { continue };
+        let Some(o) = def.attrs[i].object else {
+            continue;
+        };
         let child = &schema.objects[o];
         if child.free_form {
             continue;
@@ -125,7 +140,9 @@ fn fill_pair(
 ) {
     let id_attr = &def.attrs[id_idx];
     let caption_attr = &def.attrs[caption_idx];
-    let Some(enumeration @ Enumeration::Int(_)) = &id_attr.enumeration else { return };
+    let Some(enumeration @ Enumeration::Int(_)) = &id_attr.enumeration else {
+        return;
+    };
     let (id_name, caption_name) = (id_attr.name.as_str(), caption_attr.name.as_str());
     match (map.contains_key(id_name), map.contains_key(caption_name)) {
         (true, false) => {
@@ -134,7 +151,9 @@ fn fill_pair(
             }
         }
         (false, true) => {
-            let Some(caption) = map.get_mut(caption_name) else { return };
+            let Some(caption) = map.get_mut(caption_name) else {
+                return;
+            };
             match ids_for(enumeration, caption) {
                 Ok(id) => {
                     map.insert(id_name.to_owned(), id);
@@ -158,7 +177,11 @@ fn caption_for(enumeration: &Enumeration, id: &Value) -> Option<Value> {
         Some(id) => enumeration.caption(id).map(Value::from),
     };
     match id {
-        Value::Array(ids) => ids.iter().map(one).collect::<Option<Vec<_>>>().map(Value::Array),
+        Value::Array(ids) => ids
+            .iter()
+            .map(one)
+            .collect::<Option<Vec<_>>>()
+            .map(Value::Array),
         scalar => one(scalar),
     }
 }
@@ -168,7 +191,9 @@ fn caption_for(enumeration: &Enumeration, id: &Value) -> Option<Value> {
 /// (left for `validate`).
 fn ids_for(enumeration: &Enumeration, caption: &mut Value) -> Result<Value, Option<String>> {
     let mut one = |v: &mut Value| -> Result<Value, Option<String>> {
-        let Value::String(s) = v else { return Err(None) };
+        let Value::String(s) = v else {
+            return Err(None);
+        };
         match enumeration.id_of(s) {
             Some((id, canonical)) => {
                 if s != canonical {
@@ -180,13 +205,22 @@ fn ids_for(enumeration: &Enumeration, caption: &mut Value) -> Result<Value, Opti
         }
     };
     match caption {
-        Value::Array(items) => items.iter_mut().map(&mut one).collect::<Result<Vec<_>, _>>().map(Value::Array),
+        Value::Array(items) => items
+            .iter_mut()
+            .map(&mut one)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
         scalar => one(scalar),
     }
 }
 
 #[cold]
-fn unknown_caption(path: String, caption: &str, id_name: &str, enumeration: &Enumeration) -> Violation {
+fn unknown_caption(
+    path: String,
+    caption: &str,
+    id_name: &str,
+    enumeration: &Enumeration,
+) -> Violation {
     let allowed: Vec<&str> = match enumeration {
         Enumeration::Int(values) => values.iter().map(|(_, c)| c.as_str()).collect(),
         Enumeration::Str(values) => values.iter().map(String::as_str).collect(),
@@ -194,7 +228,10 @@ fn unknown_caption(path: String, caption: &str, id_name: &str, enumeration: &Enu
     Violation {
         path,
         kind: ViolationKind::UnknownCaption,
-        message: format!("{caption:?} is not a caption of {id_name} (allowed: {})", allowed.join(", ")),
+        message: format!(
+            "{caption:?} is not a caption of {id_name} (allowed: {})",
+            allowed.join(", ")
+        ),
     }
 }
 
@@ -204,8 +241,13 @@ mod tests {
 
     use crate::{Schema, ViolationKind};
 
-    fn finalize(class: &str, doc: Value) -> (Map<String, Value>, Result<(), Vec<crate::Violation>>) {
-        let Value::Object(mut map) = doc else { panic!("test document must be an object") };
+    fn finalize(
+        class: &str,
+        doc: Value,
+    ) -> (Map<String, Value>, Result<(), Vec<crate::Violation>>) {
+        let Value::Object(mut map) = doc else {
+            panic!("test document must be an object")
+        };
         let r = Schema::ocsf().class(class).unwrap().finalize(&mut map);
         (map, r)
     }
@@ -236,7 +278,10 @@ mod tests {
 
     #[test]
     fn keeps_an_authored_version() {
-        let (doc, _) = finalize("network_activity", json!({"metadata": {"version": "1.3.0"}}));
+        let (doc, _) = finalize(
+            "network_activity",
+            json!({"metadata": {"version": "1.3.0"}}),
+        );
         assert_eq!(doc["metadata"]["version"], "1.3.0");
     }
 
@@ -266,7 +311,10 @@ mod tests {
 
     #[test]
     fn never_overwrites_a_set_caption() {
-        let (doc, _) = finalize("detection_finding", json!({"severity_id": 4, "severity": "Bad"}));
+        let (doc, _) = finalize(
+            "detection_finding",
+            json!({"severity_id": 4, "severity": "Bad"}),
+        );
         assert_eq!(doc["severity"], "Bad");
     }
 
@@ -282,12 +330,19 @@ mod tests {
 
     #[test]
     fn unknown_caption_is_an_error_listing_the_captions() {
-        let (_, r) = finalize("detection_finding", json!({"finding_info": {"analytic": {"type": "Magic"}}}));
+        let (_, r) = finalize(
+            "detection_finding",
+            json!({"finding_info": {"analytic": {"type": "Magic"}}}),
+        );
         let errors = r.unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].kind, ViolationKind::UnknownCaption);
         assert_eq!(errors[0].path, "finding_info.analytic.type");
-        assert!(errors[0].message.starts_with("\"Magic\" is not a caption of type_id (allowed: Unknown, Rule,"));
+        assert!(
+            errors[0]
+                .message
+                .starts_with("\"Magic\" is not a caption of type_id (allowed: Unknown, Rule,")
+        );
     }
 
     #[test]

@@ -67,7 +67,11 @@ fn is_mac(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 17
         && b.iter().enumerate().all(|(i, c)| {
-            if i % 3 == 2 { *c == b':' || *c == b'-' } else { c.is_ascii_hexdigit() }
+            if i % 3 == 2 {
+                *c == b':' || *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
         })
 }
 
@@ -75,9 +79,13 @@ fn is_mac(s: &str) -> bool {
 ///
 /// In the local part's class, `+-/` is a range: `+ , - . /`.
 fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     let local_ok = !local.is_empty()
-        && local.bytes().all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+,-./=?^_`{|}~".contains(&c));
+        && local
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+,-./=?^_`{|}~".contains(&c));
     let domain_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'.';
     let domain_ok = match domain.find('.') {
         // The first label has no dot, and something follows the first dot.
@@ -92,14 +100,19 @@ fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 36
         && b.iter().enumerate().all(|(i, c)| {
-            if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() }
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
         })
 }
 
 /// `^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?([Zz]|[\+-]\d{2}:\d{2})?$`
 fn is_datetime(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let fixed = b.len() >= 19
         && digits(0..4)
         && b[4] == b'-'
@@ -134,8 +147,12 @@ fn is_datetime(s: &str) -> bool {
 
 /// `address/prefix`, the prefix within the address family's width.
 fn is_subnet(s: &str) -> bool {
-    let Some((addr, prefix)) = s.split_once('/') else { return false };
-    let Ok(prefix) = prefix.parse::<u8>() else { return false };
+    let Some((addr, prefix)) = s.split_once('/') else {
+        return false;
+    };
+    let Ok(prefix) = prefix.parse::<u8>() else {
+        return false;
+    };
     match addr.parse::<IpAddr>() {
         Ok(IpAddr::V4(_)) => prefix <= 32,
         Ok(IpAddr::V6(_)) => prefix <= 128,

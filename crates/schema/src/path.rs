@@ -19,22 +19,74 @@ pub(crate) fn segment_name(seg: &str) -> Option<&str> {
 }
 
 /// Why a dotted attribute path did not resolve.
+///
+/// `Display` gives a one-line message with a "did you mean" hint when there is one, e.g.
+/// ``unknown attribute `titel` in `finding_info` (object `finding_info`); did you mean `title`?``
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.render())]
-pub struct PathError {
+pub struct PathError(Box<Data>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Data {
+    path: String,
+    segment: String,
+    resolved: String,
+    object: String,
+    kind: PathErrorKind,
+    suggestions: Vec<String>,
+}
+
+impl PathError {
+    #[cold]
+    pub(crate) fn new(
+        path: &str,
+        segment: &str,
+        resolved: &str,
+        object: &str,
+        kind: PathErrorKind,
+        suggestions: Vec<String>,
+    ) -> PathError {
+        PathError(Box::new(Data {
+            path: path.to_owned(),
+            segment: segment.to_owned(),
+            resolved: resolved.to_owned(),
+            object: object.to_owned(),
+            kind,
+            suggestions,
+        }))
+    }
+
     /// The whole path as given.
-    pub path: String,
+    pub fn path(&self) -> &str {
+        &self.0.path
+    }
+
     /// The segment that failed (its attribute name, without `[n]`).
-    pub segment: String,
+    pub fn segment(&self) -> &str {
+        &self.0.segment
+    }
+
     /// The part of the path that resolved before the failing segment (empty at the top level).
-    pub resolved: String,
+    pub fn resolved(&self) -> &str {
+        &self.0.resolved
+    }
+
     /// The class or object the segment was looked up in (e.g. `detection_finding`,
     /// `network_endpoint`).
-    pub object: String,
+    pub fn object(&self) -> &str {
+        &self.0.object
+    }
+
     /// What went wrong.
-    pub kind: PathErrorKind,
-    /// Attribute names of `object` that look like `segment`, best first (may be empty).
-    pub suggestions: Vec<String>,
+    pub fn kind(&self) -> &PathErrorKind {
+        &self.0.kind
+    }
+
+    /// Attribute names of [`object`](Self::object) that look like the segment, best first, at
+    /// most three (may be empty). Only attributes usable with the active profiles are offered.
+    pub fn suggestions(&self) -> &[String] {
+        &self.0.suggestions
+    }
 }
 
 /// What kind of path failure a [`PathError`] is.
@@ -56,28 +108,29 @@ pub enum PathErrorKind {
 
 impl PathError {
     fn render(&self) -> String {
+        let this = &self.0;
         let mut out = String::new();
-        let at = if self.resolved.is_empty() {
-            format!("class `{}`", self.object)
+        let at = if this.resolved.is_empty() {
+            format!("class `{}`", this.object)
         } else {
-            format!("`{}` (object `{}`)", self.resolved, self.object)
+            format!("`{}` (object `{}`)", this.resolved, this.object)
         };
         use fmt::Write as _;
-        let _ = match &self.kind {
-            PathErrorKind::Malformed => write!(out, "malformed segment in path `{}`", self.path),
-            PathErrorKind::Unknown => write!(out, "unknown attribute `{}` in {at}", self.segment),
+        let _ = match &this.kind {
+            PathErrorKind::Malformed => write!(out, "malformed segment in path `{}`", this.path),
+            PathErrorKind::Unknown => write!(out, "unknown attribute `{}` in {at}", this.segment),
             PathErrorKind::NeedsProfile(p) => write!(
                 out,
                 "attribute `{}` in {at} needs profile `{p}`, which is not active",
-                self.segment
+                this.segment
             ),
             PathErrorKind::NotAnObject { type_name } => write!(
                 out,
                 "`{}` is {type_name}, not an object: cannot resolve `{}` below it",
-                self.resolved, self.segment
+                this.resolved, this.segment
             ),
         };
-        match self.suggestions.as_slice() {
+        match this.suggestions.as_slice() {
             [] => {}
             [one] => {
                 let _ = write!(out, "; did you mean `{one}`?");
@@ -104,7 +157,9 @@ pub(crate) fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str
             let limit = (longest / 3).max(if longest >= 5 { 2 } else { 1 });
             if d <= limit {
                 Some((d, c))
-            } else if wanted_lower.len() >= 3 && (c.contains(&wanted_lower) || wanted_lower.contains(c)) {
+            } else if wanted_lower.len() >= 3
+                && (c.contains(&wanted_lower) || wanted_lower.contains(c))
+            {
                 Some((limit + 1 + c.len().abs_diff(wanted_lower.len()), c))
             } else {
                 None
@@ -112,7 +167,11 @@ pub(crate) fn suggest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, c)| c.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_owned())
+        .collect()
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions), on bytes.

@@ -217,7 +217,9 @@ pub(crate) struct ObjectDef {
 
 impl ObjectDef {
     pub(crate) fn find(&self, name: &str) -> Option<usize> {
-        self.attrs.binary_search_by(|a| a.name.as_str().cmp(name)).ok()
+        self.attrs
+            .binary_search_by(|a| a.name.as_str().cmp(name))
+            .ok()
     }
 }
 
@@ -276,7 +278,10 @@ impl Schema {
     }
 
     pub(crate) fn profile_index(&self, name: &str) -> Option<u8> {
-        self.profiles.binary_search_by(|p| p.as_str().cmp(name)).ok().map(|i| i as u8)
+        self.profiles
+            .binary_search_by(|p| p.as_str().cmp(name))
+            .ok()
+            .map(|i| i as u8)
     }
 
     /// A profile mask from names; unknown names are ignored.
@@ -379,10 +384,17 @@ struct RawType {
 
 fn build(raw: RawSchema) -> Result<Schema, LoadError> {
     let types = build_types(&raw.types)?;
-    let type_index: HashMap<&str, usize> =
-        types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
-    let object_index: HashMap<&str, usize> =
-        raw.objects.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let type_index: HashMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let object_index: HashMap<&str, usize> = raw
+        .objects
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
 
     let mut profiles: Vec<String> = raw
         .classes
@@ -400,9 +412,17 @@ fn build(raw: RawSchema) -> Result<Schema, LoadError> {
     profiles.sort();
     profiles.dedup();
     if profiles.len() > 64 {
-        return Err(LoadError::Limit(format!("{} profiles (at most 64)", profiles.len())));
+        return Err(LoadError::Limit(format!(
+            "{} profiles (at most 64)",
+            profiles.len()
+        )));
     }
-    let ctx = Ctx { types: &types, type_index: &type_index, object_index: &object_index, profiles: &profiles };
+    let ctx = Ctx {
+        types: &types,
+        type_index: &type_index,
+        object_index: &object_index,
+        profiles: &profiles,
+    };
 
     let mut objects = Vec::with_capacity(raw.objects.len());
     for (name, obj) in &raw.objects {
@@ -431,7 +451,13 @@ fn build(raw: RawSchema) -> Result<Schema, LoadError> {
             body,
         });
     }
-    Ok(Schema { version: raw.version, types, objects, classes, profiles })
+    Ok(Schema {
+        version: raw.version,
+        types,
+        objects,
+        classes,
+        profiles,
+    })
 }
 
 fn build_types(raw: &BTreeMap<String, RawType>) -> Result<Vec<TypeDef>, LoadError> {
@@ -515,8 +541,12 @@ impl Ctx<'_> {
             attrs[i].sibling = a.sibling.as_deref().and_then(index_of);
             attrs[i].sibling_name = attrs[i].sibling.and(a.sibling.clone());
         }
-        let required =
-            attrs.iter().enumerate().filter(|(_, a)| a.requirement == Requirement::Required).map(|(i, _)| i).collect();
+        let required = attrs
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.requirement == Requirement::Required)
+            .map(|(i, _)| i)
+            .collect();
         let pairs = attrs
             .iter()
             .enumerate()
@@ -552,11 +582,17 @@ impl Ctx<'_> {
             what,
             name: missing.to_owned(),
         };
-        let ty = *self.type_index.get(a.ty.as_str()).ok_or_else(|| dangling("type", &a.ty))?;
+        let ty = *self
+            .type_index
+            .get(a.ty.as_str())
+            .ok_or_else(|| dangling("type", &a.ty))?;
         let object = match (&a.object_type, self.types[ty].base) {
-            (Some(o), BaseType::Object) => {
-                Some(*self.object_index.get(o.as_str()).ok_or_else(|| dangling("object", o))?)
-            }
+            (Some(o), BaseType::Object) => Some(
+                *self
+                    .object_index
+                    .get(o.as_str())
+                    .ok_or_else(|| dangling("object", o))?,
+            ),
             _ => None,
         };
         let requirement = match a.requirement.as_str() {
@@ -567,11 +603,18 @@ impl Ctx<'_> {
         let profile = a
             .profile
             .as_ref()
-            .map(|p| self.profiles.binary_search(p).map(|i| i as u8).map_err(|_| dangling("profile", p)))
+            .map(|p| {
+                self.profiles
+                    .binary_search(p)
+                    .map(|i| i as u8)
+                    .map_err(|_| dangling("profile", p))
+            })
             .transpose()?;
         let enumeration = a.enumeration.as_ref().map(|e| {
             let ints: Option<Vec<(i64, String)>> = if self.types[ty].base.is_integer() {
-                e.iter().map(|(k, c)| k.parse::<i64>().ok().map(|id| (id, c.clone()))).collect()
+                e.iter()
+                    .map(|(k, c)| k.parse::<i64>().ok().map(|id| (id, c.clone())))
+                    .collect()
             } else {
                 None
             };
@@ -594,10 +637,10 @@ impl Ctx<'_> {
             enumeration,
             sibling: None,
             sibling_name: None,
-            deprecated: a
-                .deprecated
-                .as_ref()
-                .map(|d| Deprecation { message: d.message.clone(), since: d.since.clone() }),
+            deprecated: a.deprecated.as_ref().map(|d| Deprecation {
+                message: d.message.clone(),
+                since: d.since.clone(),
+            }),
             observable: a.observable,
         })
     }
@@ -623,7 +666,10 @@ mod tests {
     #[test]
     fn class_names_are_the_three_classes() {
         let names: Vec<_> = Schema::ocsf().class_names().collect();
-        assert_eq!(names, ["detection_finding", "email_activity", "network_activity"]);
+        assert_eq!(
+            names,
+            ["detection_finding", "email_activity", "network_activity"]
+        );
     }
 
     #[test]
@@ -646,7 +692,12 @@ mod tests {
         // adds a type with a regex must add a check in `format.rs`; this test says so.
         for t in &Schema::ocsf().types {
             if t.regex.is_some() {
-                assert_ne!(t.format, Format::None, "type `{}` has a regex but no check", t.name);
+                assert_ne!(
+                    t.format,
+                    Format::None,
+                    "type `{}` has a regex but no check",
+                    t.name
+                );
             }
         }
     }
@@ -654,9 +705,17 @@ mod tests {
     #[test]
     fn sibling_is_resolved_to_an_index() {
         let s = Schema::ocsf();
-        let body = &s.classes.iter().find(|c| c.name == "detection_finding").unwrap().body;
+        let body = &s
+            .classes
+            .iter()
+            .find(|c| c.name == "detection_finding")
+            .unwrap()
+            .body;
         let sev = &body.attrs[body.find("severity_id").unwrap()];
-        assert_eq!(sev.sibling.map(|i| body.attrs[i].name.as_str()), Some("severity"));
+        assert_eq!(
+            sev.sibling.map(|i| body.attrs[i].name.as_str()),
+            Some("severity")
+        );
     }
 
     #[test]
@@ -669,6 +728,9 @@ mod tests {
         let text = r#"{"version":"x","types":{"string_t":{"caption":"S","base":"string_t"}},
             "objects":{},"classes":{"c":{"caption":"C","uid":1,"category_uid":0,
             "attributes":{"a":{"type":"object_t","object_type":"nope","requirement":"optional"}}}}}"#;
-        assert!(matches!(Schema::from_json(text), Err(LoadError::Dangling { what: "object", .. })));
+        assert!(matches!(
+            Schema::from_json(text),
+            Err(LoadError::Dangling { what: "object", .. })
+        ));
     }
 }

@@ -49,7 +49,11 @@ impl Class<'_> {
             return;
         };
         let mask = self.declared_profiles(map, out);
-        let mut walker = Walker { schema: self.schema, mask, out };
+        let mut walker = Walker {
+            schema: self.schema,
+            mask,
+            out,
+        };
         walker.object(&self.def.body, map, &root);
         self.check_type_uid(map, out);
         self.check_version(map, out);
@@ -74,9 +78,13 @@ impl Class<'_> {
 
     fn check_type_uid(&self, doc: &Map<String, Value>, out: &mut Vec<Violation>) {
         let int = |k| doc.get(k).and_then(Value::as_i64);
-        let (Some(activity), Some(type_uid)) = (int("activity_id"), int("type_uid")) else { return };
+        let (Some(activity), Some(type_uid)) = (int("activity_id"), int("type_uid")) else {
+            return;
+        };
         let class_uid = int("class_uid").unwrap_or(i64::from(self.def.uid));
-        let expected = class_uid.checked_mul(100).and_then(|c| c.checked_add(activity));
+        let expected = class_uid
+            .checked_mul(100)
+            .and_then(|c| c.checked_add(activity));
         if expected != Some(type_uid) {
             out.push(inconsistent_type_uid(type_uid, expected));
         }
@@ -91,13 +99,20 @@ impl Class<'_> {
     }
 
     fn check_observables(&self, doc: &Map<String, Value>, mask: u64, out: &mut Vec<Violation>) {
-        let Some(Value::Array(observables)) = doc.get("observables") else { return };
+        let Some(Value::Array(observables)) = doc.get("observables") else {
+            return;
+        };
         for (n, observable) in observables.iter().enumerate() {
-            let Some(Value::String(name)) = observable.get("name") else { continue };
+            let Some(Value::String(name)) = observable.get("name") else {
+                continue;
+            };
             if let Err(e) = self.resolve(name, mask) {
                 out.push(bad_observable(n, e.to_string()));
             } else if !is_set(doc, name) {
-                out.push(bad_observable(n, format!("`{name}` is not set in this document")));
+                out.push(bad_observable(
+                    n,
+                    format!("`{name}` is not set in this document"),
+                ));
             }
         }
     }
@@ -112,16 +127,20 @@ fn is_set(doc: &Map<String, Value>, path: &str) -> bool {
                 None => true,
                 Some(seg) => {
                     let name = segment_name(seg).unwrap_or(seg);
-                    map.get(name).is_some_and(|v| !v.is_null() && walk(v, segments))
+                    map.get(name)
+                        .is_some_and(|v| !v.is_null() && walk(v, segments))
                 }
             },
             _ => segments.next().is_none(),
         }
     }
     let mut segments = path.split('.');
-    let Some(first) = segments.next() else { return false };
+    let Some(first) = segments.next() else {
+        return false;
+    };
     let name = segment_name(first).unwrap_or(first);
-    doc.get(name).is_some_and(|v| !v.is_null() && walk(v, segments))
+    doc.get(name)
+        .is_some_and(|v| !v.is_null() && walk(v, segments))
 }
 
 struct Walker<'s, 'o> {
@@ -147,7 +166,8 @@ impl Walker<'_, '_> {
             };
             let attr = &def.attrs[i];
             if !self.active(attr) {
-                self.out.push(profile_not_declared(path, key, self.schema, attr));
+                self.out
+                    .push(profile_not_declared(path, key, self.schema, attr));
                 continue;
             }
             present[i / 64] |= 1 << (i % 64);
@@ -173,7 +193,9 @@ impl Walker<'_, '_> {
         for &(id, caption) in &def.pairs {
             if is_present(id) && is_present(caption) {
                 let (id_attr, caption_attr) = (&def.attrs[id], &def.attrs[caption]);
-                if let (Some(id_value), Some(caption_value)) = (map.get(&id_attr.name), map.get(&caption_attr.name)) {
+                if let (Some(id_value), Some(caption_value)) =
+                    (map.get(&id_attr.name), map.get(&caption_attr.name))
+                {
                     self.captions(id_attr, id_value, caption_attr, caption_value, path);
                 }
             }
@@ -271,7 +293,9 @@ impl Walker<'_, '_> {
         caption: &Value,
         path: &PathNode<'_>,
     ) {
-        let Some(e) = &id_attr.enumeration else { return };
+        let Some(e) = &id_attr.enumeration else {
+            return;
+        };
         let path = path.key(&caption_attr.name);
         match (id, caption) {
             (Value::Array(ids), Value::Array(captions)) if ids.len() == captions.len() => {
@@ -280,21 +304,32 @@ impl Walker<'_, '_> {
                 }
             }
             (Value::Array(ids), Value::Array(captions)) => {
-                self.out.push(caption_count(&path, id_attr, ids.len(), captions.len()));
+                self.out
+                    .push(caption_count(&path, id_attr, ids.len(), captions.len()));
             }
             _ => self.caption(id_attr, e, id, caption, &path),
         }
     }
 
-    fn caption(&mut self, id_attr: &AttrDef, e: &Enumeration, id: &Value, caption: &Value, path: &PathNode<'_>) {
-        let (Some(id), Value::String(caption)) = (id.as_i64(), caption) else { return };
+    fn caption(
+        &mut self,
+        id_attr: &AttrDef,
+        e: &Enumeration,
+        id: &Value,
+        caption: &Value,
+        path: &PathNode<'_>,
+    ) {
+        let (Some(id), Value::String(caption)) = (id.as_i64(), caption) else {
+            return;
+        };
         if id == 99 {
             return;
         }
         if let Some(expected) = e.caption(id)
             && expected != caption
         {
-            self.out.push(caption_mismatch(path, caption, id_attr, id, expected));
+            self.out
+                .push(caption_mismatch(path, caption, id_attr, id, expected));
         }
     }
 }
@@ -302,7 +337,11 @@ impl Walker<'_, '_> {
 // ---- violation builders (cold: a valid document never reaches them) ----
 
 fn violation(path: &PathNode<'_>, kind: ViolationKind, message: String) -> Violation {
-    Violation { path: path.render(), kind, message }
+    Violation {
+        path: path.render(),
+        kind,
+        message,
+    }
 }
 
 /// A short description of a JSON value for messages: `string "443"`, `number 1.5`, `object`.
@@ -330,7 +369,9 @@ fn expected_shape(schema: &Schema, attr: &AttrDef) -> String {
     let ty = &schema.types[attr.ty];
     let one = match ty.base {
         BaseType::Object => {
-            let name = attr.object.map_or("object", |o| schema.objects[o].name.as_str());
+            let name = attr
+                .object
+                .map_or("object", |o| schema.objects[o].name.as_str());
             format!("object ({name})")
         }
         BaseType::Boolean => "boolean".to_owned(),
@@ -341,23 +382,39 @@ fn expected_shape(schema: &Schema, attr: &AttrDef) -> String {
         BaseType::String => format!("string ({})", ty.name),
         BaseType::Json => "any JSON value".to_owned(),
     };
-    if attr.is_array { format!("array of {one}") } else { one }
+    if attr.is_array {
+        format!("array of {one}")
+    } else {
+        one
+    }
 }
 
 #[cold]
 fn wrong_type(path: &PathNode<'_>, schema: &Schema, attr: &AttrDef, value: &Value) -> Violation {
-    let message = format!("expected {}, found {}", expected_shape(schema, attr), describe(value));
+    let message = format!(
+        "expected {}, found {}",
+        expected_shape(schema, attr),
+        describe(value)
+    );
     violation(path, ViolationKind::WrongType, message)
 }
 
 #[cold]
 fn null(path: &PathNode<'_>) -> Violation {
-    violation(path, ViolationKind::Null, "null is not allowed (omit the attribute instead)".into())
+    violation(
+        path,
+        ViolationKind::Null,
+        "null is not allowed (omit the attribute instead)".into(),
+    )
 }
 
 #[cold]
 fn missing(path: &PathNode<'_>, name: &str) -> Violation {
-    violation(&path.key(name), ViolationKind::MissingRequired, "required attribute is missing".into())
+    violation(
+        &path.key(name),
+        ViolationKind::MissingRequired,
+        "required attribute is missing".into(),
+    )
 }
 
 #[cold]
@@ -376,9 +433,17 @@ fn unknown_attribute(path: &PathNode<'_>, key: &str, def: &ObjectDef, mask: u64)
 }
 
 #[cold]
-fn profile_not_declared(path: &PathNode<'_>, key: &str, schema: &Schema, attr: &AttrDef) -> Violation {
-    let profile = attr.profile.map_or("?", |p| schema.profiles[usize::from(p)].as_str());
-    let message = format!("attribute of profile `{profile}`, which metadata.profiles does not declare");
+fn profile_not_declared(
+    path: &PathNode<'_>,
+    key: &str,
+    schema: &Schema,
+    attr: &AttrDef,
+) -> Violation {
+    let profile = attr
+        .profile
+        .map_or("?", |p| schema.profiles[usize::from(p)].as_str());
+    let message =
+        format!("attribute of profile `{profile}`, which metadata.profiles does not declare");
     violation(&path.key(key), ViolationKind::ProfileNotDeclared, message)
 }
 
@@ -387,13 +452,25 @@ fn unknown_profile(n: usize, name: &str, class: &Class<'_>) -> Violation {
     let root = PathNode::Root;
     let metadata = root.key("metadata");
     let profiles = metadata.key("profiles");
-    let message = format!("{} is not a profile of class `{}`", quote(name), class.name());
+    let message = format!(
+        "{} is not a profile of class `{}`",
+        quote(name),
+        class.name()
+    );
     violation(&profiles.index(n), ViolationKind::UnknownProfile, message)
 }
 
 #[cold]
-fn constraint(path: &PathNode<'_>, def: &ObjectDef, group: &[usize], count: Option<usize>) -> Violation {
-    let names: Vec<String> = group.iter().map(|&i| format!("`{}`", def.attrs[i].name)).collect();
+fn constraint(
+    path: &PathNode<'_>,
+    def: &ObjectDef,
+    group: &[usize],
+    count: Option<usize>,
+) -> Violation {
+    let names: Vec<String> = group
+        .iter()
+        .map(|&i| format!("`{}`", def.attrs[i].name))
+        .collect();
     let message = match count {
         None => format!("at least one of {} is required", names.join(", ")),
         Some(n) => format!("exactly one of {} is required, found {n}", names.join(", ")),
@@ -412,20 +489,32 @@ fn out_of_range(path: &PathNode<'_>, value: &str, ty: &TypeDef) -> Violation {
 
 #[cold]
 fn too_long(path: &PathNode<'_>, s: &str, ty: &TypeDef, max: usize) -> Violation {
-    let message = format!("{} characters exceed the max_len {max} of {}", s.chars().count(), ty.name);
+    let message = format!(
+        "{} characters exceed the max_len {max} of {}",
+        s.chars().count(),
+        ty.name
+    );
     violation(path, ViolationKind::TooLong, message)
 }
 
 #[cold]
 fn bad_format(path: &PathNode<'_>, s: &str, ty: &TypeDef) -> Violation {
-    violation(path, ViolationKind::BadFormat, format!("{} is not a valid {}", quote(s), ty.name))
+    violation(
+        path,
+        ViolationKind::BadFormat,
+        format!("{} is not a valid {}", quote(s), ty.name),
+    )
 }
 
 #[cold]
 fn not_in_enum(path: &PathNode<'_>, value: &str, attr: &AttrDef, e: &Enumeration) -> Violation {
     const SHOWN: usize = 12;
     let mut allowed: Vec<String> = match e {
-        Enumeration::Int(values) => values.iter().take(SHOWN).map(|(id, c)| format!("{id} {c}")).collect(),
+        Enumeration::Int(values) => values
+            .iter()
+            .take(SHOWN)
+            .map(|(id, c)| format!("{id} {c}"))
+            .collect(),
         Enumeration::Str(values) => values.iter().take(SHOWN).cloned().collect(),
     };
     let total = match e {
@@ -435,13 +524,27 @@ fn not_in_enum(path: &PathNode<'_>, value: &str, attr: &AttrDef, e: &Enumeration
     if total > SHOWN {
         allowed.push(format!("… {} more", total - SHOWN));
     }
-    let message = format!("{value} is not a valid {} (allowed: {})", attr.name, allowed.join(", "));
+    let message = format!(
+        "{value} is not a valid {} (allowed: {})",
+        attr.name,
+        allowed.join(", ")
+    );
     violation(path, ViolationKind::NotInEnum, message)
 }
 
 #[cold]
-fn caption_mismatch(path: &PathNode<'_>, caption: &str, id_attr: &AttrDef, id: i64, expected: &str) -> Violation {
-    let message = format!("{} does not match {} {id} (expected {expected:?})", quote(caption), id_attr.name);
+fn caption_mismatch(
+    path: &PathNode<'_>,
+    caption: &str,
+    id_attr: &AttrDef,
+    id: i64,
+    expected: &str,
+) -> Violation {
+    let message = format!(
+        "{} does not match {} {id} (expected {expected:?})",
+        quote(caption),
+        id_attr.name
+    );
     violation(path, ViolationKind::CaptionMismatch, message)
 }
 
@@ -501,13 +604,21 @@ mod tests {
 
     fn with(mut doc: Value, pointer: &str, value: Value) -> Value {
         let (parent, key) = pointer.rsplit_once('/').unwrap();
-        doc.pointer_mut(parent).unwrap().as_object_mut().unwrap().insert(key.into(), value);
+        doc.pointer_mut(parent)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .insert(key.into(), value);
         doc
     }
 
     fn without(mut doc: Value, pointer: &str) -> Value {
         let (parent, key) = pointer.rsplit_once('/').unwrap();
-        doc.pointer_mut(parent).unwrap().as_object_mut().unwrap().remove(key);
+        doc.pointer_mut(parent)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .remove(key);
         doc
     }
 
@@ -524,7 +635,10 @@ mod tests {
 
     #[test]
     fn document_must_be_an_object() {
-        assert_eq!(only(&validate("detection_finding", &json!([1]))).1, ViolationKind::NotAnObject);
+        assert_eq!(
+            only(&validate("detection_finding", &json!([1]))).1,
+            ViolationKind::NotAnObject
+        );
     }
 
     #[test]
@@ -532,7 +646,11 @@ mod tests {
         let doc = with(finding(), "/finding_info", json!({"title": "x"}));
         assert_eq!(
             only(&validate("detection_finding", &doc)),
-            ("finding_info.uid", ViolationKind::MissingRequired, "required attribute is missing")
+            (
+                "finding_info.uid",
+                ViolationKind::MissingRequired,
+                "required attribute is missing"
+            )
         );
     }
 
@@ -575,7 +693,10 @@ mod tests {
     #[test]
     fn profile_attribute_without_declaration() {
         let doc = with(finding(), "/action_id", json!(1));
-        assert_eq!(only(&validate("detection_finding", &doc)).1, ViolationKind::ProfileNotDeclared);
+        assert_eq!(
+            only(&validate("detection_finding", &doc)).1,
+            ViolationKind::ProfileNotDeclared
+        );
     }
 
     #[test]
@@ -607,7 +728,10 @@ mod tests {
     #[test]
     fn null_is_rejected() {
         let doc = with(finding(), "/message", Value::Null);
-        assert_eq!(only(&validate("detection_finding", &doc)).1, ViolationKind::Null);
+        assert_eq!(
+            only(&validate("detection_finding", &doc)).1,
+            ViolationKind::Null
+        );
     }
 
     #[test]
@@ -626,7 +750,10 @@ mod tests {
     #[test]
     fn fractional_integer_is_wrong_type() {
         let doc = with(finding(), "/time", json!(1.5));
-        assert_eq!(only(&validate("detection_finding", &doc)).1, ViolationKind::WrongType);
+        assert_eq!(
+            only(&validate("detection_finding", &doc)).1,
+            ViolationKind::WrongType
+        );
     }
 
     #[test]
@@ -640,17 +767,29 @@ mod tests {
 
     #[test]
     fn bad_ip_format() {
-        let doc = with(finding(), "/evidences", json!([{"src_endpoint": {"ip": "10.0.0.300"}}]));
+        let doc = with(
+            finding(),
+            "/evidences",
+            json!([{"src_endpoint": {"ip": "10.0.0.300"}}]),
+        );
         assert_eq!(
             only(&validate("detection_finding", &doc)),
-            ("evidences[0].src_endpoint.ip", ViolationKind::BadFormat, "\"10.0.0.300\" is not a valid ip_t")
+            (
+                "evidences[0].src_endpoint.ip",
+                ViolationKind::BadFormat,
+                "\"10.0.0.300\" is not a valid ip_t"
+            )
         );
     }
 
     #[test]
     fn too_long_ip() {
         let long = format!("::{}", "0".repeat(50));
-        let doc = with(finding(), "/evidences", json!([{"src_endpoint": {"ip": long}}]));
+        let doc = with(
+            finding(),
+            "/evidences",
+            json!([{"src_endpoint": {"ip": long}}]),
+        );
         let v = validate("detection_finding", &doc);
         assert!(v.iter().any(|v| v.kind == ViolationKind::TooLong), "{v:#?}");
     }
@@ -661,7 +800,10 @@ mod tests {
         let v = validate("detection_finding", &doc);
         let (path, kind, message) = only(&v);
         assert_eq!((path, kind), ("severity_id", ViolationKind::NotInEnum));
-        assert!(message.starts_with("7 is not a valid severity_id (allowed: 0 Unknown, 1 Informational"));
+        assert!(
+            message
+                .starts_with("7 is not a valid severity_id (allowed: 0 Unknown, 1 Informational")
+        );
     }
 
     #[test]
@@ -671,7 +813,10 @@ mod tests {
             "/evidences",
             json!([{"url": {"url_string": "http://x"}, "http_request": {"http_method": "FETCH"}}]),
         );
-        assert_eq!(only(&validate("detection_finding", &doc)).1, ViolationKind::NotInEnum);
+        assert_eq!(
+            only(&validate("detection_finding", &doc)).1,
+            ViolationKind::NotInEnum
+        );
     }
 
     #[test]
@@ -679,13 +824,21 @@ mod tests {
         let doc = with(finding(), "/severity", json!("Low"));
         assert_eq!(
             only(&validate("detection_finding", &doc)),
-            ("severity", ViolationKind::CaptionMismatch, "\"Low\" does not match severity_id 4 (expected \"High\")")
+            (
+                "severity",
+                ViolationKind::CaptionMismatch,
+                "\"Low\" does not match severity_id 4 (expected \"High\")"
+            )
         );
     }
 
     #[test]
     fn other_caption_is_free() {
-        let doc = with(with(finding(), "/severity_id", json!(99)), "/severity", json!("Severe"));
+        let doc = with(
+            with(finding(), "/severity_id", json!(99)),
+            "/severity",
+            json!("Severe"),
+        );
         assert_eq!(validate("detection_finding", &doc), []);
     }
 
@@ -694,7 +847,11 @@ mod tests {
         let doc = with(finding(), "/type_uid", json!(200402));
         assert_eq!(
             only(&validate("detection_finding", &doc)),
-            ("type_uid", ViolationKind::Inconsistent, "200402 does not match class_uid * 100 + activity_id = 200401")
+            (
+                "type_uid",
+                ViolationKind::Inconsistent,
+                "200402 does not match class_uid * 100 + activity_id = 200401"
+            )
         );
     }
 
@@ -702,7 +859,11 @@ mod tests {
     fn class_uid_of_another_class() {
         let doc = with(finding(), "/class_uid", json!(4001));
         let v = validate("detection_finding", &doc);
-        assert!(v.iter().any(|v| v.path == "class_uid" && v.kind == ViolationKind::NotInEnum), "{v:#?}");
+        assert!(
+            v.iter()
+                .any(|v| v.path == "class_uid" && v.kind == ViolationKind::NotInEnum),
+            "{v:#?}"
+        );
     }
 
     #[test]
@@ -710,16 +871,28 @@ mod tests {
         let doc = with(finding(), "/metadata/version", json!("1.3.0"));
         assert_eq!(
             only(&validate("detection_finding", &doc)),
-            ("metadata.version", ViolationKind::Version, "\"1.3.0\" is not the schema version \"1.4.0\"")
+            (
+                "metadata.version",
+                ViolationKind::Version,
+                "\"1.3.0\" is not the schema version \"1.4.0\""
+            )
         );
     }
 
     #[test]
     fn at_least_one_constraint() {
-        let doc = with(finding(), "/metadata/product", json!({"vendor_name": "Acme"}));
+        let doc = with(
+            finding(),
+            "/metadata/product",
+            json!({"vendor_name": "Acme"}),
+        );
         assert_eq!(
             only(&validate("detection_finding", &doc)),
-            ("metadata.product", ViolationKind::Constraint, "at least one of `name`, `uid` is required")
+            (
+                "metadata.product",
+                ViolationKind::Constraint,
+                "at least one of `name`, `uid` is required"
+            )
         );
     }
 
@@ -744,28 +917,51 @@ mod tests {
         });
         assert_eq!(
             only(&validate("network_activity", &doc)),
-            ("", ViolationKind::Constraint, "at least one of `dst_endpoint`, `src_endpoint` is required")
+            (
+                "",
+                ViolationKind::Constraint,
+                "at least one of `dst_endpoint`, `src_endpoint` is required"
+            )
         );
     }
 
     #[test]
     fn observable_name_must_be_set() {
-        let doc = with(finding(), "/observables", json!([{"type_id": 2, "name": "src_endpoint.ip"}]));
+        let doc = with(
+            finding(),
+            "/observables",
+            json!([{"type_id": 2, "name": "src_endpoint.ip"}]),
+        );
         let v = validate("detection_finding", &doc);
         let (path, kind, _) = only(&v);
-        assert_eq!((path, kind), ("observables[0].name", ViolationKind::Observable));
+        assert_eq!(
+            (path, kind),
+            ("observables[0].name", ViolationKind::Observable)
+        );
     }
 
     #[test]
     fn observable_name_through_array() {
-        let doc = with(finding(), "/evidences", json!([{"src_endpoint": {"ip": "10.0.0.1"}}]));
-        let doc = with(doc, "/observables", json!([{"type_id": 2, "name": "evidences.src_endpoint.ip"}]));
+        let doc = with(
+            finding(),
+            "/evidences",
+            json!([{"src_endpoint": {"ip": "10.0.0.1"}}]),
+        );
+        let doc = with(
+            doc,
+            "/observables",
+            json!([{"type_id": 2, "name": "evidences.src_endpoint.ip"}]),
+        );
         assert_eq!(validate("detection_finding", &doc), []);
     }
 
     #[test]
     fn observable_name_must_be_an_attribute() {
-        let doc = with(finding(), "/observables", json!([{"type_id": 2, "name": "finding_info.titel"}]));
+        let doc = with(
+            finding(),
+            "/observables",
+            json!([{"type_id": 2, "name": "finding_info.titel"}]),
+        );
         let v = validate("detection_finding", &doc);
         let (_, kind, message) = only(&v);
         assert_eq!(kind, ViolationKind::Observable);
@@ -780,14 +976,21 @@ mod tests {
 
     #[test]
     fn json_t_takes_any_shape() {
-        let doc = with(finding(), "/enrichments", json!([{"data": [1, "x"], "name": "n", "value": "v"}]));
+        let doc = with(
+            finding(),
+            "/enrichments",
+            json!([{"data": [1, "x"], "name": "n", "value": "v"}]),
+        );
         assert_eq!(validate("detection_finding", &doc), []);
     }
 
     #[test]
     fn huge_integer_is_out_of_range() {
         let doc = with(finding(), "/time", json!(u64::MAX));
-        assert_eq!(only(&validate("detection_finding", &doc)).1, ViolationKind::OutOfRange);
+        assert_eq!(
+            only(&validate("detection_finding", &doc)).1,
+            ViolationKind::OutOfRange
+        );
     }
 
     #[test]
@@ -798,7 +1001,10 @@ mod tests {
             "metadata": {"version": "1.4.0", "product": {"name": "MTA"}},
             "email": {"from": "Bob <bob@example.com>"},
         });
-        assert_eq!(only(&validate("email_activity", &doc)).1, ViolationKind::BadFormat);
+        assert_eq!(
+            only(&validate("email_activity", &doc)).1,
+            ViolationKind::BadFormat
+        );
     }
 
     #[test]

@@ -164,12 +164,19 @@ mod tests {
             kind: ViolationKind::MissingRequired,
             message: "required attribute is missing".into(),
         };
-        assert_eq!(v.to_string(), "finding_info.uid: required attribute is missing");
+        assert_eq!(
+            v.to_string(),
+            "finding_info.uid: required attribute is missing"
+        );
     }
 
     #[test]
     fn display_of_root_violation_is_the_message() {
-        let v = Violation { path: String::new(), kind: ViolationKind::NotAnObject, message: "m".into() };
+        let v = Violation {
+            path: String::new(),
+            kind: ViolationKind::NotAnObject,
+            message: "m".into(),
+        };
         assert_eq!(v.to_string(), "m");
     }
 }
