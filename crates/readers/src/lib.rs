@@ -25,6 +25,22 @@
 //! Readers stream with reused buffers: memory does not grow with the input, and a record longer
 //! than [`ReaderOptions::max_record_bytes`] is never held whole.
 //!
+//! # Formats
+//!
+//! - **JSON lines** (`jsonl`): one JSON document per line, `\n` or `\r\n`, the last line with or
+//!   without an ending. Blank lines are skipped and not counted. Any JSON value is a record (the
+//!   mapping decides what to do with a bare number or an array). A line that is not JSON, not
+//!   UTF-8 or too long is an error for that record only.
+//! - **CSV** (`csv`): a header row (unless `CsvOptions::has_headers` is false), cells quoted with
+//!   `"` and doubled quotes, line breaks inside quoted cells, blank lines skipped. A record's
+//!   fields are an object of header → cell, every cell a string (`""` when empty), in header
+//!   order; without a header row, an array of cells. A row with the wrong number of cells or a
+//!   cell that is not UTF-8 is an error for that row only. A quote that is never closed is one
+//!   error at the row where it opened, after which the reader stops (the csv parser read the
+//!   rest of the input into that row); so does a row over the size limit.
+//!
+//! A UTF-8 BOM at the start of either is skipped.
+//!
 //! # Example
 //!
 //! ```
