@@ -19,6 +19,8 @@ pub(crate) fn check(args: &CheckArgs) -> Status {
         match ocsf_map_mapping::compile(&name, &text) {
             Ok(mapping) => {
                 report::diagnostics(&args.diagnostics, mapping.file(), mapping.warnings());
+                let classes: Vec<&str> = mapping.classes().map(|c| c.name()).collect();
+                report::line(format_args!("{name}: ok ({})", classes.join(", ")));
                 if args.deny_warnings && !mapping.warnings().is_empty() && status == Status::Success
                 {
                     status = Status::Failure;

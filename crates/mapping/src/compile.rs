@@ -540,14 +540,17 @@ impl<'t> Compiler<'t> {
         unquoted.starts_with(content).then_some(node.span.start + 1)
     }
 
-    /// Span of a sub-range of a scalar's content, or the whole scalar.
+    /// Span of a sub-range of a scalar's content (kept inside the content, at least one
+    /// character wide), or the whole scalar.
     fn inner_span(&self, node: &Node, content: &str, range: Range<usize>) -> Range<usize> {
         match self.content_offset(node, content) {
-            Some(start) => {
-                let end = (start + range.end.max(range.start + 1)).min(self.text.len());
-                (start + range.start).min(end)..end
+            Some(base) if !content.is_empty() => {
+                let last = content.char_indices().last().map_or(0, |(i, _)| i);
+                let start = range.start.min(last);
+                let end = range.end.clamp(start + 1, content.len());
+                base + start..base + end
             }
-            None => node.span.clone(),
+            _ => node.span.clone(),
         }
     }
 
@@ -671,8 +674,8 @@ impl<'t> Compiler<'t> {
                     format!("`{full}` is not an attribute of `{}`", class.name()),
                 )
                 .with_label(key.span.clone(), err.to_string());
-                if profiles.is_empty() {
-                    d = d.with_note("attributes of profiles (e.g. security_control) need `profiles:` on the output");
+                if let ocsf_map_schema::PathErrorKind::NeedsProfile(profile) = err.kind() {
+                    d = d.with_help(format!("add `profiles: [{profile}]` to this output"));
                 }
                 self.error(d);
                 (None, true)

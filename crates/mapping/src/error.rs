@@ -17,7 +17,7 @@ impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, d) in self.diagnostics.iter().enumerate() {
             if i > 0 {
-                writeln!(f)?;
+                f.write_str("\n\n")?;
             }
             write!(f, "{}", render_full(d, &self.file, false))?;
         }
