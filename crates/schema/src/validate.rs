@@ -81,10 +81,8 @@ impl Class<'_> {
         let (Some(activity), Some(type_uid)) = (int("activity_id"), int("type_uid")) else {
             return;
         };
-        let class_uid = int("class_uid").unwrap_or(i64::from(self.def.uid));
-        let expected = class_uid
-            .checked_mul(100)
-            .and_then(|c| c.checked_add(activity));
+        // Against this class's uid: a wrong `class_uid` is reported on its own (not in enum).
+        let expected = (i64::from(self.def.uid) * 100).checked_add(activity);
         if expected != Some(type_uid) {
             out.push(inconsistent_type_uid(type_uid, expected));
         }
