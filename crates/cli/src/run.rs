@@ -12,13 +12,20 @@ use crate::args::{RunArgs, ValidateArg};
 use crate::report;
 
 pub(crate) fn run(args: &RunArgs) -> Status {
-    let Some(mapping) = load_mapping(args) else { return Status::Error };
-    let Some(reader_options) = reader_options(args, &mapping) else { return Status::Error };
+    let Some(mapping) = load_mapping(args) else {
+        return Status::Error;
+    };
+    let Some(reader_options) = reader_options(args, &mapping) else {
+        return Status::Error;
+    };
     let inputs = inputs(args);
     for input in &inputs {
         if let Input::Path(p) = input {
             if let Err(e) = std::fs::metadata(p) {
-                report::line(format_args!("error: cannot read input {}: {e}", p.display()));
+                report::line(format_args!(
+                    "error: cannot read input {}: {e}",
+                    p.display()
+                ));
                 return Status::Error;
             }
         }
@@ -48,7 +55,11 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         }
         match event {
             Event::Failed(letter) => {
-                let target = letter.target.as_deref().map(|t| format!("{t}: ")).unwrap_or_default();
+                let target = letter
+                    .target
+                    .as_deref()
+                    .map(|t| format!("{t}: "))
+                    .unwrap_or_default();
                 let rule = letter
                     .mapping_line
                     .map(|l| format!(" (mapping line {l})"))
@@ -75,7 +86,11 @@ pub(crate) fn run(args: &RunArgs) -> Status {
                 report::line(format_args!(
                     "note: {} more problems not shown{}",
                     shown - max_errors,
-                    if args.dead_letter.is_some() { " (all failed records are in --dead-letter)" } else { "" }
+                    if args.dead_letter.is_some() {
+                        " (all failed records are in --dead-letter)"
+                    } else {
+                        ""
+                    }
                 ));
             }
             if !args.quiet {
@@ -86,7 +101,11 @@ pub(crate) fn run(args: &RunArgs) -> Status {
                     "note: the failed records were not kept; use --dead-letter FILE to keep them"
                 ));
             }
-            if stats.failed > 0 { Status::Failure } else { Status::Success }
+            if stats.failed > 0 {
+                Status::Failure
+            } else {
+                Status::Success
+            }
         }
         // `ocsf-map ... | head`: the reader has what it wanted.
         Err(PipelineError::Sink(SinkError::BrokenPipe)) => Status::Success,
@@ -126,13 +145,20 @@ fn load_mapping(args: &RunArgs) -> Option<CompiledMapping> {
 
 fn reader_options(args: &RunArgs, mapping: &CompiledMapping) -> Option<ReaderOptions> {
     let hints = mapping.source_hints();
-    let mut options = ReaderOptions { max_record_bytes: args.max_record_bytes, ..Default::default() };
+    let mut options = ReaderOptions {
+        max_record_bytes: args.max_record_bytes,
+        ..Default::default()
+    };
     let format_name = args.format.as_deref().or(hints.format.as_deref());
     if let Some(name) = format_name {
         match name.parse::<Format>() {
             Ok(f) => options.format = Some(f),
             Err(e) => {
-                let from = if args.format.is_some() { "--format" } else { "the mapping's source.format" };
+                let from = if args.format.is_some() {
+                    "--format"
+                } else {
+                    "the mapping's source.format"
+                };
                 report::line(format_args!("error: {from}: {e}"));
                 return None;
             }
@@ -142,7 +168,9 @@ fn reader_options(args: &RunArgs, mapping: &CompiledMapping) -> Option<ReaderOpt
         Some("\\t") => options.csv.delimiter = b'\t',
         Some(d) if d.len() == 1 => options.csv.delimiter = d.as_bytes()[0],
         Some(d) => {
-            report::line(format_args!("error: --delimiter must be one ASCII character, not `{d}`"));
+            report::line(format_args!(
+                "error: --delimiter must be one ASCII character, not `{d}`"
+            ));
             return None;
         }
         None => {
@@ -158,7 +186,10 @@ fn inputs(args: &RunArgs) -> Vec<Input> {
     if args.inputs.is_empty() {
         return vec![Input::Stdin];
     }
-    args.inputs.iter().map(|p: &PathBuf| Input::from_arg(p.as_os_str())).collect()
+    args.inputs
+        .iter()
+        .map(|p: &PathBuf| Input::from_arg(p.as_os_str()))
+        .collect()
 }
 
 fn summary(stats: &Stats) {

@@ -65,18 +65,29 @@ impl Diagnostic {
 
     /// A warning with no labels yet.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// Adds the primary label (or another primary label).
     pub fn with_label(mut self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, message: message.into(), primary: true });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+            primary: true,
+        });
         self
     }
 
     /// Adds a secondary label that gives context.
     pub fn with_context(mut self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, message: message.into(), primary: false });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+            primary: false,
+        });
         self
     }
 
@@ -94,7 +105,11 @@ impl Diagnostic {
 
     /// The byte offset the diagnostic is at: its first primary label, else its first label.
     pub fn offset(&self) -> Option<usize> {
-        self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| l.span.start)
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(self.labels.first())
+            .map(|l| l.span.start)
     }
 
     /// True for errors.

@@ -13,7 +13,11 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let index = LineIndex::new(&text);
-        SourceFile { name: name.into(), text, index }
+        SourceFile {
+            name: name.into(),
+            text,
+            index,
+        }
     }
 
     /// Line and column (both 1-based; the column counts characters) of a byte offset.
@@ -51,7 +55,10 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
         LineCol { line, col }
     }
 }

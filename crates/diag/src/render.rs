@@ -10,9 +10,15 @@ pub fn render_full(diag: &Diagnostic, file: &SourceFile, color: bool) -> String 
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut snippet = Snippet::source(file.text.as_str()).path(file.name.as_str()).fold(true);
+    let mut snippet = Snippet::source(file.text.as_str())
+        .path(file.name.as_str())
+        .fold(true);
     for label in &diag.labels {
-        let kind = if label.primary { AnnotationKind::Primary } else { AnnotationKind::Context };
+        let kind = if label.primary {
+            AnnotationKind::Primary
+        } else {
+            AnnotationKind::Context
+        };
         let span = clamp(label.span.clone(), &file.text);
         snippet = snippet.annotation(kind.span(span).label(label.message.as_str()));
     }
@@ -24,12 +30,20 @@ pub fn render_full(diag: &Diagnostic, file: &SourceFile, color: bool) -> String 
     };
     let mut report: Vec<Group<'_>> = vec![main];
     for note in &diag.notes {
-        report.push(Group::with_title(Level::NOTE.secondary_title(note.as_str())));
+        report.push(Group::with_title(
+            Level::NOTE.secondary_title(note.as_str()),
+        ));
     }
     if let Some(help) = &diag.help {
-        report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
     }
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     renderer.render(&report)
 }
 
@@ -48,7 +62,13 @@ pub fn render_concise(diag: &Diagnostic, file: &SourceFile) -> String {
                 diag.message
             )
         }
-        None => format!("{}: {}[{}]: {}", file.name, diag.severity.as_str(), diag.code, diag.message),
+        None => format!(
+            "{}: {}[{}]: {}",
+            file.name,
+            diag.severity.as_str(),
+            diag.code,
+            diag.message
+        ),
     }
 }
 
@@ -113,16 +133,28 @@ mod tests {
     fn full_rendering_points_at_file_line_and_column() {
         let (diag, file) = sample();
         let text = render_full(&diag, &file, false);
-        assert!(text.starts_with("error[M010]: unknown OCSF class"), "{text}");
+        assert!(
+            text.starts_with("error[M010]: unknown OCSF class"),
+            "{text}"
+        );
         assert!(text.contains("--> m.yaml:2:8"), "{text}");
-        assert!(text.contains("^^^^^^^^^^^^^^^^ not an OCSF 1.4 class"), "{text}");
-        assert!(text.contains("help: did you mean `detection_finding`?"), "{text}");
+        assert!(
+            text.contains("^^^^^^^^^^^^^^^^ not an OCSF 1.4 class"),
+            "{text}"
+        );
+        assert!(
+            text.contains("help: did you mean `detection_finding`?"),
+            "{text}"
+        );
     }
 
     #[test]
     fn concise_rendering_is_one_line() {
         let (diag, file) = sample();
-        assert_eq!(render_concise(&diag, &file), "m.yaml:2:8: error[M010]: unknown OCSF class");
+        assert_eq!(
+            render_concise(&diag, &file),
+            "m.yaml:2:8: error[M010]: unknown OCSF class"
+        );
     }
 
     #[test]

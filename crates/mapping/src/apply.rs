@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::error::MapError;
 use crate::program::{CompiledMapping, Field, ForEach, Spec, SpecKind};
-use crate::scope::{Scope, jv_to_json, json_to_jv};
+use crate::scope::{Scope, json_to_jv, jv_to_json};
 
 /// One OCSF document produced by a mapping.
 #[derive(Clone, Debug)]
@@ -56,14 +56,28 @@ impl<'m> Mapper<'m> {
         let templates = mapping
             .templates
             .iter()
-            .map(|name| mapping.env.get_template(name).expect("template was added at compile time"))
+            .map(|name| {
+                mapping
+                    .env
+                    .get_template(name)
+                    .expect("template was added at compile time")
+            })
             .collect();
         let exprs = mapping
             .exprs
             .iter()
-            .map(|src| mapping.env.compile_expression(src).expect("expression compiled before"))
+            .map(|src| {
+                mapping
+                    .env
+                    .compile_expression(src)
+                    .expect("expression compiled before")
+            })
             .collect();
-        Mapper { mapping, templates, exprs }
+        Mapper {
+            mapping,
+            templates,
+            exprs,
+        }
     }
 
     /// The mapping being run.
@@ -85,14 +99,21 @@ impl<'m> Mapper<'m> {
 
     fn apply_inner(&self, record: &Record, out: &mut Vec<Document>) -> Result<Outcome, MapError> {
         let m = self.mapping;
-        let mut ctx = Ctx { record: &record.fields, scope: Jv::from(()), lets: Vec::new(), item: None };
+        let mut ctx = Ctx {
+            record: &record.fields,
+            scope: Jv::from(()),
+            lets: Vec::new(),
+            item: None,
+        };
         self.rescope(&mut ctx);
         if let Some(filter) = &m.filter {
-            let keep = self.truthy(filter.expr.0, &ctx).map_err(|message| MapError {
-                target: "filter".into(),
-                line: filter.line,
-                message,
-            })?;
+            let keep = self
+                .truthy(filter.expr.0, &ctx)
+                .map_err(|message| MapError {
+                    target: "filter".into(),
+                    line: filter.line,
+                    message,
+                })?;
             if !keep {
                 return Ok(Outcome::Skipped);
             }
@@ -130,7 +151,11 @@ impl<'m> Mapper<'m> {
         Ok(Outcome::Mapped(out.len() - start))
     }
 
-    fn document(&self, output: &crate::program::Output, ctx: &Ctx<'_>) -> Result<Document, MapError> {
+    fn document(
+        &self,
+        output: &crate::program::Output,
+        ctx: &Ctx<'_>,
+    ) -> Result<Document, MapError> {
         let mut doc = self.object(&output.fields, ctx)?;
         if !output.profiles.is_empty() {
             let metadata = doc
@@ -142,19 +167,31 @@ impl<'m> Mapper<'m> {
                 });
             }
         }
-        output.class.finalize(&mut doc).map_err(|violations| MapError {
-            target: output.class.name().to_owned(),
-            line: output.fields.first().map_or(1, |f| f.spec.line),
-            message: violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
-        })?;
-        Ok(Document { class: output.class, value: Value::Object(doc) })
+        output
+            .class
+            .finalize(&mut doc)
+            .map_err(|violations| MapError {
+                target: output.class.name().to_owned(),
+                line: output.fields.first().map_or(1, |f| f.spec.line),
+                message: violations
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            })?;
+        Ok(Document {
+            class: output.class,
+            value: Value::Object(doc),
+        })
     }
 
     /// Builds an object from `fields`; absent values leave their attribute out.
     fn object(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Map<String, Value>, MapError> {
         let mut obj = Map::new();
         for field in fields {
-            let Some(mut value) = self.eval(&field.spec, ctx, &field.target)? else { continue };
+            let Some(mut value) = self.eval(&field.spec, ctx, &field.target)? else {
+                continue;
+            };
             if let Some(attr) = &field.attr {
                 value = ocsf_map_schema::coerce(attr, value).map_err(|e| MapError {
                     target: field.target.clone(),
@@ -169,11 +206,15 @@ impl<'m> Mapper<'m> {
 
     /// Evaluates a value rule. `Ok(None)` means "absent": the attribute is left out.
     fn eval(&self, spec: &Spec, ctx: &Ctx<'_>, target: &str) -> Result<Option<Value>, MapError> {
-        let fail = |message: String| MapError { target: target.to_owned(), line: spec.line, message };
-        if let Some(when) = spec.when {
-            if !self.truthy(when.0, ctx).map_err(fail)? {
-                return Ok(None);
-            }
+        let fail = |message: String| MapError {
+            target: target.to_owned(),
+            line: spec.line,
+            message,
+        };
+        if let Some(when) = spec.when
+            && !self.truthy(when.0, ctx).map_err(fail)?
+        {
+            return Ok(None);
         }
         let value = match &spec.kind {
             SpecKind::Literal(v) => Some(v.clone()),
@@ -236,7 +277,12 @@ impl<'m> Mapper<'m> {
 
     /// The elements a `for_each` iterates: an array's items, a single value as one element,
     /// nothing when the source is absent.
-    fn elements(&self, each: &ForEach, ctx: &Ctx<'_>, target: &str) -> Result<Vec<Value>, MapError> {
+    fn elements(
+        &self,
+        each: &ForEach,
+        ctx: &Ctx<'_>,
+        target: &str,
+    ) -> Result<Vec<Value>, MapError> {
         Ok(match self.eval(&each.source, ctx, target)? {
             None => Vec::new(),
             Some(Value::Array(items)) => items,
@@ -265,16 +311,23 @@ impl<'m> Mapper<'m> {
     }
 
     fn truthy(&self, expr: usize, ctx: &Ctx<'_>) -> Result<bool, String> {
-        self.exprs[expr].eval(&ctx.scope).map(|v| v.is_true()).map_err(|e| describe(&e))
+        self.exprs[expr]
+            .eval(&ctx.scope)
+            .map(|v| v.is_true())
+            .map_err(|e| describe(&e))
     }
 }
 
 /// Sets `value` at a dotted path, creating the objects on the way.
 fn insert(obj: &mut Map<String, Value>, segments: &[String], value: Value) {
-    let Some((last, parents)) = segments.split_last() else { return };
+    let Some((last, parents)) = segments.split_last() else {
+        return;
+    };
     let mut node = obj;
     for seg in parents {
-        let entry = node.entry(seg.clone()).or_insert_with(|| Value::Object(Map::new()));
+        let entry = node
+            .entry(seg.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
         if !entry.is_object() {
             // Compile-time checks forbid overlapping targets, so this only happens when a whole
             // object was set by one rule; keep that rule's value.

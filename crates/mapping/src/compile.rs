@@ -22,7 +22,15 @@ use crate::yaml::{self, Node, NodeKind};
 /// can make a run hang (minijinja "fuel": roughly one unit per instruction).
 const FUEL_PER_EVALUATION: u64 = 1_000_000;
 
-const TOP_KEYS: &[&str] = &["name", "description", "source", "filter", "lookups", "let", "outputs"];
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "source",
+    "filter",
+    "lookups",
+    "let",
+    "outputs",
+];
 const SOURCE_KEYS: &[&str] = &["format", "delimiter"];
 const OUTPUT_KEYS: &[&str] = &["class", "profiles", "when", "for_each", "as", "fields"];
 const LOOKUP_KEYS: &[&str] = &["map", "fallback"];
@@ -39,7 +47,12 @@ pub fn compile(name: &str, text: &str) -> Result<CompiledMapping, CompileError> 
     let file = SourceFile::new(name, text);
     let root = match yaml::parse(text) {
         Ok(root) => root,
-        Err(err) => return Err(CompileError { diagnostics: vec![yaml_error(&err, text)], file }),
+        Err(err) => {
+            return Err(CompileError {
+                diagnostics: vec![yaml_error(&err, text)],
+                file,
+            });
+        }
     };
     let mut c = Compiler::new(text);
     let parts = c.mapping(&root, name);
@@ -98,7 +111,11 @@ fn offset_of(index: &LineIndex, text: &str, line: u64, col: u64) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i as u64 + 1 == line {
-            let in_line: usize = l.chars().take(col.saturating_sub(1) as usize).map(char::len_utf8).sum();
+            let in_line: usize = l
+                .chars()
+                .take(col.saturating_sub(1) as usize)
+                .map(char::len_utf8)
+                .sum();
             return offset + in_line;
         }
         offset += l.len();
@@ -222,7 +239,9 @@ impl<'t> Compiler<'t> {
         if let Some((_, v)) = get("description") {
             self.string(v, "`description`");
         }
-        let source = get("source").map(|(_, v)| self.source(v)).unwrap_or_default();
+        let source = get("source")
+            .map(|(_, v)| self.source(v))
+            .unwrap_or_default();
         if let Some((_, v)) = get("lookups") {
             self.lookups(v);
         }
@@ -239,7 +258,13 @@ impl<'t> Compiler<'t> {
                 Vec::new()
             }
         };
-        Some(Parts { name, source, filter, lets, outputs })
+        Some(Parts {
+            name,
+            source,
+            filter,
+            lets,
+            outputs,
+        })
     }
 
     fn string(&mut self, node: &Node, what: &str) -> Option<String> {
@@ -257,7 +282,9 @@ impl<'t> Compiler<'t> {
 
     fn source(&mut self, node: &Node) -> SourceHints {
         let mut hints = SourceHints::default();
-        let Some(entries) = self.entries(node, "`source`", SOURCE_KEYS) else { return hints };
+        let Some(entries) = self.entries(node, "`source`", SOURCE_KEYS) else {
+            return hints;
+        };
         for (k, v) in entries {
             match k.as_str() {
                 Some("format") => hints.format = self.string(v, "`source.format`"),
@@ -279,13 +306,18 @@ impl<'t> Compiler<'t> {
     fn lookups(&mut self, node: &Node) {
         let NodeKind::Map(entries) = &node.kind else {
             self.error(
-                Diagnostic::error("M003", "`lookups` must be a mapping of table names to tables")
-                    .with_label(node.span.clone(), format!("found {}", node.type_name())),
+                Diagnostic::error(
+                    "M003",
+                    "`lookups` must be a mapping of table names to tables",
+                )
+                .with_label(node.span.clone(), format!("found {}", node.type_name())),
             );
             return;
         };
         for (name_node, table) in entries {
-            let Some(name) = self.string(name_node, "a lookup table name") else { continue };
+            let Some(name) = self.string(name_node, "a lookup table name") else {
+                continue;
+            };
             if let Some(lookup) = self.lookup_table(table, &name) {
                 let id = LookupId(self.lookups.len());
                 self.lookups.push(lookup);
@@ -306,8 +338,11 @@ impl<'t> Compiler<'t> {
                     have_map = true;
                     let NodeKind::Map(rows) = &v.kind else {
                         self.error(
-                            Diagnostic::error("M003", "`map` must be a mapping of source values to results")
-                                .with_label(v.span.clone(), format!("found {}", v.type_name())),
+                            Diagnostic::error(
+                                "M003",
+                                "`map` must be a mapping of source values to results",
+                            )
+                            .with_label(v.span.clone(), format!("found {}", v.type_name())),
                         );
                         continue;
                     };
@@ -334,7 +369,11 @@ impl<'t> Compiler<'t> {
             );
             return None;
         }
-        Some(Lookup { name: name.to_owned(), table, fallback })
+        Some(Lookup {
+            name: name.to_owned(),
+            table,
+            fallback,
+        })
     }
 
     fn lets(&mut self, node: &Node) -> Vec<Let> {
@@ -347,11 +386,18 @@ impl<'t> Compiler<'t> {
         };
         let mut lets = Vec::new();
         for (name_node, value) in entries {
-            let Some(name) = self.string(name_node, "a `let` name") else { continue };
+            let Some(name) = self.string(name_node, "a `let` name") else {
+                continue;
+            };
             if !self.check_identifier(&name, name_node) {
                 continue;
             }
-            let target = Target { class: None, profiles: &[], path: format!("let.{name}"), free_form: true };
+            let target = Target {
+                class: None,
+                profiles: &[],
+                path: format!("let.{name}"),
+                free_form: true,
+            };
             if let Some(spec) = self.spec(value, &target) {
                 self.let_names.push(name.clone());
                 lets.push(Let { name, spec });
@@ -362,13 +408,18 @@ impl<'t> Compiler<'t> {
 
     fn check_identifier(&mut self, name: &str, node: &Node) -> bool {
         let mut chars = name.chars();
-        let ok = chars.next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        let ok = chars
+            .next()
+            .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
             && chars.all(|c| c == '_' || c.is_ascii_alphanumeric());
         if !ok {
             self.error(
-                Diagnostic::error("M026", format!("`{name}` cannot be used as a name in templates"))
-                    .with_label(node.span.clone(), "")
-                    .with_help("use letters, digits and `_`, starting with a letter or `_`"),
+                Diagnostic::error(
+                    "M026",
+                    format!("`{name}` cannot be used as a name in templates"),
+                )
+                .with_label(node.span.clone(), "")
+                .with_help("use letters, digits and `_`, starting with a letter or `_`"),
             );
         } else if RESERVED_NAMES.contains(&name) {
             self.error(
@@ -400,7 +451,10 @@ impl<'t> Compiler<'t> {
                     .with_help("add at least one output with `class:` and `fields:`"),
             );
         }
-        items.into_iter().filter_map(|item| self.output(item)).collect()
+        items
+            .into_iter()
+            .filter_map(|item| self.output(item))
+            .collect()
     }
 
     fn output(&mut self, node: &Node) -> Option<Output> {
@@ -412,7 +466,9 @@ impl<'t> Compiler<'t> {
                 self.error(
                     Diagnostic::error("M004", "this output has no `class`")
                         .with_label(node.span.start..node.span.start, "")
-                        .with_help("add `class: detection_finding` (or email_activity, network_activity)"),
+                        .with_help(
+                            "add `class: detection_finding` (or email_activity, network_activity)",
+                        ),
                 );
                 None
             }
@@ -437,10 +493,20 @@ impl<'t> Compiler<'t> {
             None => "item".into(),
         };
         let for_each = get("for_each").and_then(|(_, v)| {
-            let target = Target { class: None, profiles: &[], path: "for_each".into(), free_form: true };
+            let target = Target {
+                class: None,
+                profiles: &[],
+                path: "for_each".into(),
+                free_form: true,
+            };
             self.spec(v, &target).map(|source| ForEach { source, var })
         });
-        let target = Target { class, profiles: &profiles, path: String::new(), free_form: class.is_none() };
+        let target = Target {
+            class,
+            profiles: &profiles,
+            path: String::new(),
+            free_form: class.is_none(),
+        };
         let fields = match get("fields") {
             Some((_, v)) => self.fields(v, &target).unwrap_or_default(),
             None => {
@@ -452,7 +518,13 @@ impl<'t> Compiler<'t> {
             }
         };
         let class = class?;
-        Some(Output { class, profiles, when, for_each, fields })
+        Some(Output {
+            class,
+            profiles,
+            when,
+            for_each,
+            fields,
+        })
     }
 
     fn class(&mut self, node: &Node) -> Option<Class<'static>> {
@@ -491,22 +563,24 @@ impl<'t> Compiler<'t> {
         };
         let mut out = Vec::new();
         for item in items {
-            let Some(name) = self.string(item, "a profile name") else { continue };
-            if let Some(class) = class {
-                if !class.profiles().any(|p| p == name) {
-                    let known: Vec<&str> = class.profiles().collect();
-                    let mut d = Diagnostic::error(
-                        "M030",
-                        format!("`{}` has no profile `{name}`", class.name()),
-                    )
-                    .with_label(item.span.clone(), "");
-                    d = match suggest(&name, known.iter().copied()) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None => d.with_note(format!("profiles: {}", known.join(", "))),
-                    };
-                    self.error(d);
-                    continue;
-                }
+            let Some(name) = self.string(item, "a profile name") else {
+                continue;
+            };
+            if let Some(class) = class
+                && !class.profiles().any(|p| p == name)
+            {
+                let known: Vec<&str> = class.profiles().collect();
+                let mut d = Diagnostic::error(
+                    "M030",
+                    format!("`{}` has no profile `{name}`", class.name()),
+                )
+                .with_label(item.span.clone(), "");
+                d = match suggest(&name, known.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_note(format!("profiles: {}", known.join(", "))),
+                };
+                self.error(d);
+                continue;
             }
             out.push(name);
         }
@@ -584,7 +658,9 @@ impl<'t> Compiler<'t> {
             Err(err) => {
                 let range = err.range().unwrap_or(0..source.len());
                 let span = self.inner_span(node, source, range);
-                self.error(Diagnostic::error("M021", "invalid template").with_label(span, detail(&err)));
+                self.error(
+                    Diagnostic::error("M021", "invalid template").with_label(span, detail(&err)),
+                );
                 None
             }
         }
@@ -598,7 +674,9 @@ impl<'t> Compiler<'t> {
                 self.error(
                     Diagnostic::error("M020", "invalid JSONPath")
                         .with_label(span, err.message)
-                        .with_note("paths follow RFC 9535, e.g. `$.alert.signature` or `$['id.orig_h']`"),
+                        .with_note(
+                            "paths follow RFC 9535, e.g. `$.alert.signature` or `$['id.orig_h']`",
+                        ),
                 );
                 None
             }
@@ -609,25 +687,35 @@ impl<'t> Compiler<'t> {
     fn fields(&mut self, node: &Node, target: &Target<'_>) -> Option<Vec<Field>> {
         let NodeKind::Map(entries) = &node.kind else {
             self.error(
-                Diagnostic::error("M003", "`fields` must be a mapping of OCSF attributes to values")
-                    .with_label(node.span.clone(), format!("found {}", node.type_name())),
+                Diagnostic::error(
+                    "M003",
+                    "`fields` must be a mapping of OCSF attributes to values",
+                )
+                .with_label(node.span.clone(), format!("found {}", node.type_name())),
             );
             return None;
         };
         let mut fields: Vec<Field> = Vec::new();
         let mut seen: Vec<(Vec<String>, Range<usize>)> = Vec::new();
         for (key, value) in entries {
-            let Some(path) = self.string(key, "an attribute path") else { continue };
+            let Some(path) = self.string(key, "an attribute path") else {
+                continue;
+            };
             let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
             if segments.iter().any(String::is_empty) {
                 self.error(
                     Diagnostic::error("M011", format!("`{path}` is not an attribute path"))
                         .with_label(key.span.clone(), "empty segment")
-                        .with_help("write attribute names joined by dots, e.g. `finding_info.title`"),
+                        .with_help(
+                            "write attribute names joined by dots, e.g. `finding_info.title`",
+                        ),
                 );
                 continue;
             }
-            if let Some((_, other)) = seen.iter().find(|(s, _)| is_prefix(s, &segments) || is_prefix(&segments, s)) {
+            if let Some((_, other)) = seen
+                .iter()
+                .find(|(s, _)| is_prefix(s, &segments) || is_prefix(&segments, s))
+            {
                 self.error(
                     Diagnostic::error("M012", format!("`{path}` is set twice"))
                         .with_label(key.span.clone(), "this rule")
@@ -637,11 +725,25 @@ impl<'t> Compiler<'t> {
                 continue;
             }
             seen.push((segments.clone(), key.span.clone()));
-            let full = if target.path.is_empty() { path.clone() } else { format!("{}.{path}", target.path) };
+            let full = if target.path.is_empty() {
+                path.clone()
+            } else {
+                format!("{}.{path}", target.path)
+            };
             let (attr, free_form) = self.resolve(target, &full, key);
-            let inner = Target { class: target.class, profiles: target.profiles, path: full, free_form };
+            let inner = Target {
+                class: target.class,
+                profiles: target.profiles,
+                path: full,
+                free_form,
+            };
             if let Some(spec) = self.spec(value, &inner) {
-                fields.push(Field { segments, target: inner.display(), spec, attr });
+                fields.push(Field {
+                    segments,
+                    target: inner.display(),
+                    spec,
+                    attr,
+                });
             }
         }
         Some(fields)
@@ -655,7 +757,9 @@ impl<'t> Compiler<'t> {
         full: &str,
         key: &Node,
     ) -> (Option<ocsf_map_schema::Attribute<'static>>, bool) {
-        let Some(class) = target.class else { return (None, true) };
+        let Some(class) = target.class else {
+            return (None, true);
+        };
         if target.free_form {
             return (None, true);
         }
@@ -700,26 +804,31 @@ impl<'t> Compiler<'t> {
                 self.error(
                     Diagnostic::error("M024", "a value cannot be null")
                         .with_label(node.span.clone(), "")
-                        .with_help("leave the attribute out, or use `when:` to set it only sometimes"),
+                        .with_help(
+                            "leave the attribute out, or use `when:` to set it only sometimes",
+                        ),
                 );
                 None
             }
-            NodeKind::Bool(_) | NodeKind::Number(_) => Some(plain(SpecKind::Literal(node.to_json()))),
+            NodeKind::Bool(_) | NodeKind::Number(_) => {
+                Some(plain(SpecKind::Literal(node.to_json())))
+            }
             NodeKind::Str(s) => self.string_spec(s, node).map(plain),
             NodeKind::Seq(items) => {
                 let specs: Vec<Spec> = items.iter().filter_map(|i| self.spec(i, target)).collect();
                 (specs.len() == items.len()).then(|| plain(SpecKind::Array(specs)))
             }
             NodeKind::Map(entries) => {
-                if let [(k, v)] = entries.as_slice() {
-                    if matches!(k.kind, NodeKind::Map(_)) && v.kind == NodeKind::Null {
-                        self.error(
-                            Diagnostic::error("M025", "a template must be quoted in YAML")
-                                .with_label(node.span.clone(), "YAML reads `{{ ... }}` as a mapping")
-                                .with_help("put the whole value in quotes: \"{{ ... }}\""),
-                        );
-                        return None;
-                    }
+                if let [(k, v)] = entries.as_slice()
+                    && matches!(k.kind, NodeKind::Map(_))
+                    && v.kind == NodeKind::Null
+                {
+                    self.error(
+                        Diagnostic::error("M025", "a template must be quoted in YAML")
+                            .with_label(node.span.clone(), "YAML reads `{{ ... }}` as a mapping")
+                            .with_help("put the whole value in quotes: \"{{ ... }}\""),
+                    );
+                    return None;
                 }
                 self.spec_map(node, entries, target, line)
             }
@@ -766,8 +875,10 @@ impl<'t> Compiler<'t> {
             return None;
         }
         let get = |k: &str| entries.iter().find(|(key, _)| key.as_str() == Some(k));
-        let sources: Vec<&(Node, Node)> =
-            entries.iter().filter(|(k, _)| k.as_str().is_some_and(|s| SOURCE_SPEC_KEYS.contains(&s))).collect();
+        let sources: Vec<&(Node, Node)> = entries
+            .iter()
+            .filter(|(k, _)| k.as_str().is_some_and(|s| SOURCE_SPEC_KEYS.contains(&s)))
+            .collect();
         let body = match sources.as_slice() {
             [(k, v)] => self.spec_source(k, v, target),
             [] => {
@@ -836,7 +947,12 @@ impl<'t> Compiler<'t> {
                 }
                 None => "item".into(),
             };
-            let each_target = Target { class: None, profiles: &[], path: "for_each".into(), free_form: true };
+            let each_target = Target {
+                class: None,
+                profiles: &[],
+                path: "for_each".into(),
+                free_form: true,
+            };
             let source = self.spec(v, &each_target)?;
             spec = Spec {
                 kind: SpecKind::ForEach(Box::new(ForEach { source, var }), Box::new(spec)),
@@ -852,9 +968,8 @@ impl<'t> Compiler<'t> {
     }
 
     fn spec_source(&mut self, key: &Node, value: &Node, target: &Target<'_>) -> Option<SpecKind> {
-        let want_str = |c: &mut Self, what: &str| -> Option<String> {
-            c.string(value, &format!("`{what}`"))
-        };
+        let want_str =
+            |c: &mut Self, what: &str| -> Option<String> { c.string(value, &format!("`{what}`")) };
         match key.as_str()? {
             "path" => {
                 let s = want_str(self, "path")?;
@@ -891,8 +1006,9 @@ impl<'t> Compiler<'t> {
             NodeKind::Str(name) => match self.lookup_ids.get(name) {
                 Some(id) => Some(*id),
                 None => {
-                    let mut d = Diagnostic::error("M023", format!("no lookup table named `{name}`"))
-                        .with_label(node.span.clone(), "");
+                    let mut d =
+                        Diagnostic::error("M023", format!("no lookup table named `{name}`"))
+                            .with_label(node.span.clone(), "");
                     let names: Vec<&str> = self.lookup_ids.keys().map(String::as_str).collect();
                     d = match suggest(name, names.iter().copied()) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
@@ -951,7 +1067,10 @@ fn detail(err: &minijinja::Error) -> String {
 }
 
 /// The most similar candidate, if it is similar enough to be a likely typo.
-pub(crate) fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)

@@ -32,10 +32,10 @@ impl Object for Scope {
 
     fn get_value(self: &Arc<Self>, key: &Jv) -> Option<Jv> {
         let name = key.as_str()?;
-        if let Some((item_name, item)) = &self.item {
-            if **item_name == *name {
-                return Some(item.clone());
-            }
+        if let Some((item_name, item)) = &self.item
+            && **item_name == *name
+        {
+            return Some(item.clone());
         }
         if let Some(i) = self.let_names.iter().position(|n| n == name) {
             // A missing `let` is undefined: it does not fall back to a record field.
@@ -51,7 +51,10 @@ impl Object for Scope {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        let mut names: Vec<Jv> = self.let_names[..self.lets.len()].iter().map(Jv::from).collect();
+        let mut names: Vec<Jv> = self.let_names[..self.lets.len()]
+            .iter()
+            .map(Jv::from)
+            .collect();
         if let Some((n, _)) = &self.item {
             names.push(Jv::from(&**n));
         }
@@ -139,7 +142,9 @@ impl Object for JsonView {
         match self.target() {
             Value::Object(map) => Enumerator::Values(map.keys().map(Jv::from).collect()),
             Value::Array(items) => Enumerator::Values(
-                (0..items.len()).map(|i| self.descend(Step::Index(i), &items[i])).collect(),
+                (0..items.len())
+                    .map(|i| self.descend(Step::Index(i), &items[i]))
+                    .collect(),
             ),
             _ => Enumerator::Empty,
         }
@@ -157,9 +162,10 @@ impl Object for JsonView {
 /// Scalars become template values directly; objects and arrays become views.
 fn view_or_scalar(root: &Arc<Value>, path: Vec<Step>, target: &Value) -> Jv {
     match target {
-        Value::Object(_) | Value::Array(_) => {
-            Jv::from_object(JsonView { root: Arc::clone(root), path })
-        }
+        Value::Object(_) | Value::Array(_) => Jv::from_object(JsonView {
+            root: Arc::clone(root),
+            path,
+        }),
         scalar => json_to_jv(scalar),
     }
 }
@@ -256,7 +262,10 @@ mod tests {
     fn arrays_can_be_iterated_and_measured() {
         let ctx = scope(json!({"to": ["a@x.org", "b@x.org"]}));
         assert_eq!(eval("to | length", ctx.clone()), Ok(json!(2)));
-        assert_eq!(eval("to | join(',')", ctx.clone()), Ok(json!("a@x.org,b@x.org")));
+        assert_eq!(
+            eval("to | join(',')", ctx.clone()),
+            Ok(json!("a@x.org,b@x.org"))
+        );
         assert_eq!(eval("to[1]", ctx), Ok(json!("b@x.org")));
     }
 }

@@ -59,7 +59,10 @@ impl Node {
             NodeKind::Str(s) => Value::String(s.clone()),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
             NodeKind::Map(entries) => Value::Object(
-                entries.iter().map(|(k, v)| (k.scalar_text(), v.to_json())).collect(),
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.scalar_text(), v.to_json()))
+                    .collect(),
             ),
         }
     }
@@ -88,7 +91,10 @@ impl<'de> Deserialize<'de> for Node {
         let span = spanned.referenced.span();
         let start = span.byte_offset().unwrap_or(0) as usize;
         let len = span.byte_len().unwrap_or(0) as usize;
-        Ok(Node { span: start..start + len, kind: spanned.value.0 })
+        Ok(Node {
+            span: start..start + len,
+            kind: spanned.value.0,
+        })
     }
 }
 
@@ -166,10 +172,16 @@ mod tests {
     fn scalars_keep_their_spans() {
         let text = "a: hello\nb: \"quoted\"\nc: 42\n";
         let root = parse(text).unwrap();
-        let NodeKind::Map(entries) = &root.kind else { panic!("{root:?}") };
+        let NodeKind::Map(entries) = &root.kind else {
+            panic!("{root:?}")
+        };
         assert_eq!(at(text, &entries[0].0), "a");
         assert_eq!(at(text, &entries[0].1), "hello");
-        assert!(at(text, &entries[1].1).contains("quoted"), "{:?}", entries[1].1.span);
+        assert!(
+            at(text, &entries[1].1).contains("quoted"),
+            "{:?}",
+            entries[1].1.span
+        );
         assert_eq!(at(text, &entries[2].1), "42");
         assert_eq!(entries[2].1.kind, NodeKind::Number(42.into()));
     }
@@ -178,10 +190,18 @@ mod tests {
     fn nested_nodes_keep_their_spans() {
         let text = "outputs:\n  - class: x\n    fields:\n      a.b: $.c\n";
         let root = parse(text).unwrap();
-        let NodeKind::Map(top) = &root.kind else { panic!() };
-        let NodeKind::Seq(outs) = &top[0].1.kind else { panic!() };
-        let NodeKind::Map(out) = &outs[0].kind else { panic!() };
-        let NodeKind::Map(fields) = &out[1].1.kind else { panic!() };
+        let NodeKind::Map(top) = &root.kind else {
+            panic!()
+        };
+        let NodeKind::Seq(outs) = &top[0].1.kind else {
+            panic!()
+        };
+        let NodeKind::Map(out) = &outs[0].kind else {
+            panic!()
+        };
+        let NodeKind::Map(fields) = &out[1].1.kind else {
+            panic!()
+        };
         assert_eq!(at(text, &fields[0].0), "a.b");
         assert_eq!(at(text, &fields[0].1), "$.c");
     }

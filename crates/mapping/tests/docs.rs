@@ -27,7 +27,9 @@ fn examples() -> Vec<Example> {
     let mut examples: Vec<Example> = Vec::new();
     let mut lines = text.lines().enumerate();
     while let Some((n, line)) = lines.next() {
-        let Some(info) = line.strip_prefix("```") else { continue };
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
         let mut body = String::new();
         for (_, l) in lines.by_ref() {
             if l.starts_with("```") {
@@ -37,12 +39,21 @@ fn examples() -> Vec<Example> {
             body.push('\n');
         }
         match info.trim() {
-            "yaml" => examples.push(Example { line: n + 1, mapping: body, ..Example::default() }),
+            "yaml" => examples.push(Example {
+                line: n + 1,
+                mapping: body,
+                ..Example::default()
+            }),
             "json input" => examples.last_mut().expect("input after a mapping").input = Some(body),
-            "json output" => examples.last_mut().expect("output after a mapping").output = Some(body),
+            "json output" => {
+                examples.last_mut().expect("output after a mapping").output = Some(body)
+            }
             "text error" => examples.last_mut().expect("error after a mapping").error = Some(body),
             "text diagnostics" => {
-                examples.last_mut().expect("diagnostics after a mapping").diagnostics = Some(body)
+                examples
+                    .last_mut()
+                    .expect("diagnostics after a mapping")
+                    .diagnostics = Some(body)
             }
             _ => {}
         }
@@ -53,9 +64,9 @@ fn examples() -> Vec<Example> {
 /// `expected` is contained in `actual`: objects key by key, everything else equal.
 fn contains(actual: &Value, expected: &Value) -> bool {
     match (actual, expected) {
-        (Value::Object(a), Value::Object(e)) => {
-            e.iter().all(|(k, ev)| a.get(k).is_some_and(|av| contains(av, ev)))
-        }
+        (Value::Object(a), Value::Object(e)) => e
+            .iter()
+            .all(|(k, ev)| a.get(k).is_some_and(|av| contains(av, ev))),
         _ => actual == expected,
     }
 }
@@ -78,7 +89,12 @@ fn run(example: &Example) {
     let mut errors = Vec::new();
     for (i, line) in example.input.as_deref().unwrap_or("").lines().enumerate() {
         let fields: Value = serde_json::from_str(line).expect("input lines are JSON");
-        let pos = SourcePos { source: "docs".into(), record: i as u64 + 1, line: i as u64 + 1, offset: 0 };
+        let pos = SourcePos {
+            source: "docs".into(),
+            record: i as u64 + 1,
+            line: i as u64 + 1,
+            offset: 0,
+        };
         match mapper.apply(&Record::new(fields, pos), &mut docs) {
             Ok(Outcome::Mapped(_) | Outcome::Skipped) => {}
             Err(e) => errors.push(e.to_string()),
@@ -94,7 +110,11 @@ fn run(example: &Example) {
     assert!(errors.is_empty(), "{at}: records failed: {errors:?}");
     for doc in &docs {
         let violations = doc.class.validate(&doc.value);
-        assert!(violations.is_empty(), "{at}: invalid OCSF: {violations:?}\n{}", doc.value);
+        assert!(
+            violations.is_empty(),
+            "{at}: invalid OCSF: {violations:?}\n{}",
+            doc.value
+        );
     }
     let expected: Vec<Value> = example
         .output
@@ -105,14 +125,22 @@ fn run(example: &Example) {
         .collect();
     assert_eq!(docs.len(), expected.len(), "{at}: number of documents");
     for (doc, exp) in docs.iter().zip(&expected) {
-        assert!(contains(&doc.value, exp), "{at}: document\n{}\ndoes not contain\n{exp}", doc.value);
+        assert!(
+            contains(&doc.value, exp),
+            "{at}: document\n{}\ndoes not contain\n{exp}",
+            doc.value
+        );
     }
 }
 
 #[test]
 fn every_example_in_the_mapping_manual_runs_as_documented() {
     let examples = examples();
-    assert!(examples.len() >= 12, "found only {} examples", examples.len());
+    assert!(
+        examples.len() >= 12,
+        "found only {} examples",
+        examples.len()
+    );
     for example in &examples {
         run(example);
     }

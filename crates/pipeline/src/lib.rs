@@ -86,9 +86,17 @@ pub fn run(
     validation: Validation,
     out: Outputs<'_>,
 ) -> Result<Stats, PipelineError> {
-    let Outputs { sink, dead_letters, observer } = out;
+    let Outputs {
+        sink,
+        dead_letters,
+        observer,
+    } = out;
     let mapper = Mapper::new(mapping);
-    let mut run = Run { stats: Stats::default(), dead_letters, observer };
+    let mut run = Run {
+        stats: Stats::default(),
+        dead_letters,
+        observer,
+    };
     // Reused for every record: the hot loop allocates no buffers of its own.
     let mut docs: Vec<Document> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
@@ -140,7 +148,10 @@ pub fn run(
                             }
                             for message in problems {
                                 run.stats.warnings += 1;
-                                (run.observer)(Event::Invalid { position: &record.pos, message });
+                                (run.observer)(Event::Invalid {
+                                    position: &record.pos,
+                                    message,
+                                });
                             }
                         }
                     }

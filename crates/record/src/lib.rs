@@ -29,7 +29,10 @@ pub struct Record {
 impl Record {
     /// A record from its fields and position.
     pub fn new(fields: Value, pos: SourcePos) -> Record {
-        Record { fields: Arc::new(fields), pos }
+        Record {
+            fields: Arc::new(fields),
+            pos,
+        }
     }
 }
 
@@ -63,13 +66,23 @@ mod tests {
 
     #[test]
     fn position_displays_file_line_and_record_number() {
-        let pos = SourcePos { source: "in.csv".into(), record: 3, line: 4, offset: 120 };
+        let pos = SourcePos {
+            source: "in.csv".into(),
+            record: 3,
+            line: 4,
+            offset: 120,
+        };
         assert_eq!(pos.to_string(), "in.csv:4 (record 3)");
     }
 
     #[test]
     fn position_serialises_for_the_dead_letter_file() {
-        let pos = SourcePos { source: "in.csv".into(), record: 3, line: 4, offset: 120 };
+        let pos = SourcePos {
+            source: "in.csv".into(),
+            record: 3,
+            line: 4,
+            offset: 120,
+        };
         assert_eq!(
             serde_json::to_string(&pos).unwrap(),
             r#"{"source":"in.csv","record":3,"line":4,"offset":120}"#

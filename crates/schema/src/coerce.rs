@@ -85,9 +85,21 @@ fn coerce_one(attr: &Attribute<'_>, value: Value) -> Result<Value, CoercionError
         return Err(error(attr, &value, CoercionErrorKind::Null, None));
     }
     let ty = attr.ty();
+    // Values that are already right are moved through without copying.
+    match (ty.base, &value) {
+        (BaseType::Json, _) | (BaseType::Object, Value::Object(_)) => return Ok(value),
+        (BaseType::Boolean, Value::Bool(_)) => return Ok(value),
+        (BaseType::String, Value::String(s)) if ty.format.check(s) => return Ok(value),
+        (BaseType::Integer | BaseType::Long, Value::Number(n))
+            if ty.range.is_none() && ty.name != "timestamp_t" && n.is_i64() =>
+        {
+            return Ok(value);
+        }
+        _ => {}
+    }
     let coerced = match ty.base {
         BaseType::Json => Some(value.clone()),
-        BaseType::Object => value.is_object().then(|| value.clone()),
+        BaseType::Object => None,
         BaseType::Boolean => boolean(&value).map(Value::Bool),
         BaseType::Float => float(&value).and_then(Number::from_f64).map(Value::Number),
         BaseType::Integer | BaseType::Long if ty.name == "timestamp_t" => {
@@ -212,15 +224,20 @@ fn enum_id(attr: &Attribute<'_>, value: &Value) -> Option<i64> {
 }
 
 fn string(attr: &Attribute<'_>, value: &Value) -> Option<String> {
+    let number;
     let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
+        Value::String(s) => s.as_str(),
+        Value::Number(n) => {
+            number = n.to_string();
+            number.as_str()
+        }
+        Value::Bool(true) => "true",
+        Value::Bool(false) => "false",
         _ => return None,
     };
     let format = attr.ty().format;
     if format == crate::format::Format::None {
-        return Some(text);
+        return Some(text.to_owned());
     }
     let trimmed = text.trim();
     if format.check(trimmed) {

@@ -62,14 +62,19 @@ pub struct DeadLetterWriter {
 impl DeadLetterWriter {
     /// A writer for `path` (the file is created when the first record fails).
     pub fn new(path: &Path) -> DeadLetterWriter {
-        DeadLetterWriter { path: path.to_path_buf(), out: None, written: 0 }
+        DeadLetterWriter {
+            path: path.to_path_buf(),
+            out: None,
+            written: 0,
+        }
     }
 
     /// Writes one failed record.
     pub fn write(&mut self, letter: &DeadLetter) -> Result<(), SinkError> {
         let name = self.path.display().to_string();
         if self.out.is_none() {
-            self.out = Some(crate::json_lines::create(&self.path).map_err(|e| SinkError::io(&name, e))?);
+            self.out =
+                Some(crate::json_lines::create(&self.path).map_err(|e| SinkError::io(&name, e))?);
         }
         let out = self.out.as_mut().expect("opened above");
         serde_json::to_writer(&mut *out, letter).map_err(|e| SinkError::io(&name, e.into()))?;
@@ -88,7 +93,9 @@ impl DeadLetterWriter {
         let name = self.path.display().to_string();
         if let Some(out) = &mut self.out {
             out.flush().map_err(|e| SinkError::io(&name, e))?;
-            out.get_ref().sync_all().map_err(|e| SinkError::io(&name, e))?;
+            out.get_ref()
+                .sync_all()
+                .map_err(|e| SinkError::io(&name, e))?;
         }
         Ok(())
     }
@@ -101,7 +108,12 @@ mod tests {
 
     fn letter() -> DeadLetter {
         DeadLetter {
-            position: SourcePos { source: "eve.log".into(), record: 3, line: 3, offset: 10 },
+            position: SourcePos {
+                source: "eve.log".into(),
+                record: 3,
+                line: 3,
+                offset: 10,
+            },
             stage: Stage::Map,
             target: Some("detection_finding.finding_info.uid".into()),
             mapping_line: Some(24),

@@ -21,14 +21,20 @@ pub struct JsonLinesSink {
 
 enum Out {
     Stdout(BufWriter<io::Stdout>),
-    File { tmp: Option<BufWriter<NamedTempFile>>, target: PathBuf },
+    File {
+        tmp: Option<BufWriter<NamedTempFile>>,
+        target: PathBuf,
+    },
     Writer(Box<dyn Write + Send>),
 }
 
 impl JsonLinesSink {
     /// Writes to standard output.
     pub fn stdout() -> JsonLinesSink {
-        JsonLinesSink::with(Out::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())), "stdout")
+        JsonLinesSink::with(
+            Out::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())),
+            "stdout",
+        )
     }
 
     /// Writes to `path`, atomically.
@@ -56,7 +62,11 @@ impl JsonLinesSink {
     }
 
     fn with(out: Out, name: &str) -> JsonLinesSink {
-        JsonLinesSink { out, name: name.to_owned(), buf: Vec::with_capacity(4096) }
+        JsonLinesSink {
+            out,
+            name: name.to_owned(),
+            buf: Vec::with_capacity(4096),
+        }
     }
 
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -73,7 +83,8 @@ impl Sink for JsonLinesSink {
     fn write_group(&mut self, _pos: &SourcePos, docs: &[Value]) -> Result<(), SinkError> {
         self.buf.clear();
         for doc in docs {
-            serde_json::to_writer(&mut self.buf, doc).map_err(|e| SinkError::io(&self.name, e.into()))?;
+            serde_json::to_writer(&mut self.buf, doc)
+                .map_err(|e| SinkError::io(&self.name, e.into()))?;
             self.buf.push(b'\n');
         }
         let buf = std::mem::take(&mut self.buf);
@@ -89,9 +100,14 @@ impl Sink for JsonLinesSink {
             Out::Writer(w) => w.flush().map_err(|e| SinkError::io(&name, e)),
             Out::File { tmp, target } => {
                 let Some(w) = tmp.take() else { return Ok(()) };
-                let file = w.into_inner().map_err(|e| SinkError::io(&name, e.into_error()))?;
-                file.as_file().sync_all().map_err(|e| SinkError::io(&name, e))?;
-                file.persist(&*target).map_err(|e| SinkError::io(&name, e.error))?;
+                let file = w
+                    .into_inner()
+                    .map_err(|e| SinkError::io(&name, e.into_error()))?;
+                file.as_file()
+                    .sync_all()
+                    .map_err(|e| SinkError::io(&name, e))?;
+                file.persist(&*target)
+                    .map_err(|e| SinkError::io(&name, e.error))?;
                 Ok(())
             }
         }
@@ -109,7 +125,12 @@ mod tests {
     use serde_json::json;
 
     fn pos() -> SourcePos {
-        SourcePos { source: "in".into(), record: 1, line: 1, offset: 0 }
+        SourcePos {
+            source: "in".into(),
+            record: 1,
+            line: 1,
+            offset: 0,
+        }
     }
 
     #[test]
@@ -117,9 +138,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.jsonl");
         let mut sink = JsonLinesSink::file(&path).unwrap();
-        sink.write_group(&pos(), &[json!({"a": 1}), json!({"b": "x\ny"})]).unwrap();
+        sink.write_group(&pos(), &[json!({"a": 1}), json!({"b": "x\ny"})])
+            .unwrap();
         sink.finish().unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"a\":1}\n{\"b\":\"x\\ny\"}\n");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"a\":1}\n{\"b\":\"x\\ny\"}\n"
+        );
     }
 
     #[test]
@@ -130,8 +155,15 @@ mod tests {
         sink.write_group(&pos(), &[json!({"a": 1})]).unwrap();
         assert!(!path.exists());
         drop(sink);
-        assert!(!path.exists(), "an unfinished run must not leave output behind");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "temporary file removed");
+        assert!(
+            !path.exists(),
+            "an unfinished run must not leave output behind"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temporary file removed"
+        );
     }
 
     #[test]

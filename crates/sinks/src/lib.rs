@@ -46,7 +46,10 @@ impl SinkError {
         if source.kind() == std::io::ErrorKind::BrokenPipe {
             SinkError::BrokenPipe
         } else {
-            SinkError::Io { path: path.to_owned(), source }
+            SinkError::Io {
+                path: path.to_owned(),
+                source,
+            }
         }
     }
 }
