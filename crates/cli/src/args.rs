@@ -52,7 +52,8 @@ pub(crate) struct RunArgs {
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 
-    /// Append records that fail (with position and error) to FILE as JSON lines.
+    /// Write records that fail (with position, error and the record) to FILE as JSON lines;
+    /// the file is created at the first failure.
     #[arg(long, value_name = "FILE")]
     pub(crate) dead_letter: Option<PathBuf>,
 
