@@ -11,7 +11,8 @@ stderr and kept in --dead-letter), 2 when the mapping, an argument or an input i
 Examples:
   ocsf-map --mapping mappings/suricata-alert.yaml samples/suricata/eve-alerts.log
   ocsf-map -m mappings/zeek-conn.yaml -o conn.ocsf.jsonl --dead-letter conn.failed.jsonl conn.log
-  ocsf-map check mappings/*.yaml";
+  ocsf-map check mappings/*.yaml
+  ocsf-map validate findings.jsonl";
 
 /// Turns security logs into OCSF 1.4 documents through a declarative YAML mapping.
 #[derive(Debug, Parser)]
@@ -34,6 +35,16 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Compile mapping files and report every problem, without reading any input.
     Check(CheckArgs),
+    /// Check OCSF documents (JSON lines, a JSON array, or one document) against OCSF 1.4.0.
+    Validate(ValidateFilesArgs),
+}
+
+/// `ocsf-map validate FILE...`
+#[derive(Debug, Args)]
+pub(crate) struct ValidateFilesArgs {
+    /// Files of OCSF documents; `-` or none reads stdin.
+    #[arg(value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
 }
 
 /// Map INPUT files (or stdin) to OCSF JSON lines.

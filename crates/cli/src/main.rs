@@ -1,12 +1,12 @@
 //! `ocsf-map`: turns security logs into OCSF 1.4 documents through a YAML mapping.
 //!
 //! The binary only wires the library crates together: it parses arguments ([`args`]), runs the
-//! command ([`run`], [`check`]) and turns the outcome into an exit code:
+//! command ([`run`], [`check`], [`validate`]) and turns the outcome into an exit code:
 //!
 //! | code | meaning |
 //! |---|---|
 //! | 0 | every record was mapped (or skipped by the filter); `check`: no errors |
-//! | 1 | the run finished but some records failed (see `--dead-letter`) |
+//! | 1 | the run finished but some records failed (see `--dead-letter`); `validate`: invalid documents |
 //! | 2 | nothing was done: the mapping, the arguments or an input/output is unusable |
 //!
 //! A closed stdout (`ocsf-map ... | head`) ends the run quietly with code 0.
@@ -15,6 +15,7 @@ mod args;
 mod check;
 mod report;
 mod run;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Some(Command::Check(check)) => check::check(&check),
+        Some(Command::Validate(files)) => validate::validate(&files),
         None => run::run(&cli.run),
     };
     ExitCode::from(status as u8)

@@ -11,6 +11,7 @@ use ocsf_map_schema::{Class, Schema};
 use serde_json::Value;
 
 use crate::error::CompileError;
+use crate::lint;
 use crate::path::Selector;
 use crate::program::{
     CompiledMapping, Cond, ExprId, Field, ForEach, Let, Lookup, LookupId, Output, SourceHints,
@@ -518,6 +519,8 @@ impl<'t> Compiler<'t> {
             }
         };
         let class = class?;
+        let span = get("class").map_or(node.span.clone(), |(_, v)| v.span.clone());
+        lint::required(&mut self.diags, class, &profiles, &fields, span);
         Some(Output {
             class,
             profiles,
@@ -737,12 +740,16 @@ impl<'t> Compiler<'t> {
                 path: full,
                 free_form,
             };
-            if let Some(spec) = self.spec(value, &inner) {
+            if let Some(mut spec) = self.spec(value, &inner) {
+                if let (Some(attr), Some(class)) = (attr, target.class) {
+                    self.check_value(class, &inner.path, attr, &mut spec, value);
+                }
                 fields.push(Field {
                     segments,
                     target: inner.display(),
                     spec,
                     attr,
+                    key_span: key.span.clone(),
                 });
             }
         }
@@ -999,6 +1006,20 @@ impl<'t> Compiler<'t> {
             "fields" => self.fields(value, target).map(SpecKind::Object),
             _ => None,
         }
+    }
+
+    /// Checks a value rule against its OCSF attribute at compile time (see [`lint`]).
+    fn check_value(
+        &mut self,
+        class: Class<'static>,
+        path: &str,
+        attr: ocsf_map_schema::Attribute<'static>,
+        spec: &mut Spec,
+        node: &Node,
+    ) {
+        let table = spec.lookup.map(|id| &self.lookups[id.0]);
+        let found = lint::value(class, path, attr, spec, table, node.span.clone());
+        self.diags.extend(found);
     }
 
     fn lookup_ref(&mut self, node: &Node) -> Option<LookupId> {

@@ -41,6 +41,7 @@
 mod apply;
 mod compile;
 mod error;
+mod lint;
 mod path;
 mod program;
 mod scope;

@@ -1,6 +1,7 @@
 //! The compiled form of a mapping file: everything resolved, nothing left to parse.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use minijinja::Environment;
@@ -118,6 +119,8 @@ pub(crate) struct Field {
     pub(crate) spec: Spec,
     /// The OCSF attribute, when the path resolves to one (used to coerce the value).
     pub(crate) attr: Option<Attribute<'static>>,
+    /// The attribute path's key in the mapping file.
+    pub(crate) key_span: Range<usize>,
 }
 
 /// How a value is computed.

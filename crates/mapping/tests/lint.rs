@@ -1,0 +1,128 @@
+//! The schema-aware checks made when a mapping is compiled (before any record is read).
+
+use ocsf_map_mapping::{CompileError, compile};
+
+const HEAD: &str = "outputs:\n  - class: detection_finding\n    fields:\n      activity_id: 1\n      \
+                    severity_id: 3\n      time: $.ts\n      metadata.product.name: IDS\n";
+const FINDING: &str = "      finding_info.uid: $.id\n      finding_info.title: $.title\n";
+
+fn errors(mapping: &str) -> CompileError {
+    compile("lint.yaml", mapping).expect_err("mapping should not compile")
+}
+
+fn only(err: &CompileError) -> (&'static str, String, usize) {
+    assert_eq!(err.diagnostics.len(), 1, "{err}");
+    let d = &err.diagnostics[0];
+    let line = err.file.line_col(d.offset().unwrap()).line;
+    (d.code, err.to_string(), line)
+}
+
+#[test]
+fn a_literal_that_cannot_be_stored_in_its_attribute_is_an_error() {
+    let err = errors(&format!("{HEAD}{FINDING}      confidence_score: lots\n"));
+    let (code, text, line) = only(&err);
+    assert_eq!((code, line), ("M013", 10));
+    assert!(text.contains("lots"), "{text}");
+}
+
+#[test]
+fn a_literal_enum_id_outside_the_enum_is_an_error_listing_the_values() {
+    let err = errors(&(HEAD.replace("activity_id: 1", "activity_id: 42") + FINDING));
+    let (code, text, line) = only(&err);
+    assert_eq!((code, line), ("M013", 4));
+    assert!(
+        text.contains("0 Unknown, 1 Create, 2 Update, 3 Close, 99 Other"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_literal_caption_is_an_error_listing_the_captions() {
+    let mapping = HEAD.replace("severity_id: 3", "severity: Hgh");
+    let (code, text, _) = only(&errors(&format!("{mapping}{FINDING}")));
+    assert_eq!(code, "M013");
+    assert!(
+        text.contains("`Hgh` is not a caption of `severity_id`"),
+        "{text}"
+    );
+    assert!(text.contains("4 High"), "{text}");
+}
+
+#[test]
+fn literals_are_converted_to_their_attribute_type_when_compiled() {
+    let mapping = format!("{HEAD}{FINDING}      confidence_score: \"80\"\n");
+    assert!(compile("lint.yaml", &mapping).is_ok());
+}
+
+#[test]
+fn a_lookup_table_that_gives_invalid_values_is_an_error() {
+    let mapping = format!(
+        "lookups:\n  sev:\n    map: {{a: High, b: Severe}}\n    fallback: Unknown\n{}{FINDING}",
+        HEAD.replace("severity_id: 3", "severity: {path: $.s, lookup: sev}")
+    );
+    let (code, text, _) = only(&errors(&mapping));
+    assert_eq!(code, "M015");
+    assert!(text.contains("`Severe` is not a caption"), "{text}");
+}
+
+#[test]
+fn a_required_attribute_no_rule_sets_is_an_error() {
+    let (code, text, line) = only(&errors(HEAD));
+    assert_eq!((code, line), ("M040", 2));
+    assert!(
+        text.contains("`finding_info` is required in `detection_finding`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_required_attribute_of_a_nested_object_is_checked_too() {
+    let mapping = format!("{HEAD}      finding_info.title: $.title\n");
+    let (code, text, line) = only(&errors(&mapping));
+    assert_eq!((code, line), ("M040", 8));
+    assert!(
+        text.contains("`finding_info.uid` is required in `finding_info`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_caption_satisfies_its_required_id() {
+    let mapping = HEAD
+        .replace("severity_id: 3", "severity: High")
+        .replace("activity_id: 1", "activity_name: Create");
+    assert!(compile("lint.yaml", &format!("{mapping}{FINDING}")).is_ok());
+}
+
+#[test]
+fn a_required_attribute_set_only_under_a_condition_is_a_warning() {
+    let mapping = HEAD.replace("time: $.ts", "time: {path: $.ts, when: \"ts is defined\"}");
+    let compiled = compile("lint.yaml", &format!("{mapping}{FINDING}")).unwrap();
+    let codes: Vec<&str> = compiled.warnings().iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["M041"]);
+}
+
+#[test]
+fn a_template_bound_to_a_number_is_a_warning() {
+    let compiled = compile(
+        "lint.yaml",
+        &format!("{HEAD}{FINDING}      confidence_score: \"{{{{ score }}}}\"\n"),
+    )
+    .unwrap();
+    let codes: Vec<&str> = compiled.warnings().iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["M042"]);
+}
+
+#[test]
+fn the_shipped_mappings_have_no_problems() {
+    for name in ["suricata-alert", "zeek-conn"] {
+        let path = format!("{}/../../mappings/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let compiled = compile(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            compiled.warnings().is_empty(),
+            "{name}: {:?}",
+            compiled.warnings()
+        );
+    }
+}
