@@ -84,6 +84,51 @@ pub enum ReadErrorKind {
         /// For CSV: the line of a quote still open when the limit was reached (the likely cause).
         open_quote_line: Option<u64>,
     },
+    /// A value in a JSON document (format `json`, or a Splunk `/results` document) that is not
+    /// valid JSON; `line` is the input's line, `column` the byte column in it (1-based).
+    #[error("invalid JSON: {message} at line {line} column {column}")]
+    InvalidJsonDocument {
+        /// serde_json's description, e.g. `expected value`.
+        message: String,
+        /// 1-based line in the input.
+        line: u64,
+        /// 1-based byte column within that line.
+        column: usize,
+    },
+    /// A JSON document whose value (object, array or string) is never closed: the input ends
+    /// inside it. The reader stops.
+    #[error("truncated JSON: the value that starts on line {open_line} is never closed")]
+    TruncatedJson {
+        /// The line on which the unclosed value starts.
+        open_line: u64,
+    },
+    /// The syslog body parser (`SyslogOptions::body`) could not parse the message.
+    #[error("cannot parse the message body: {message}")]
+    Body {
+        /// Why.
+        message: String,
+    },
+    /// A Splunk `_raw` that the nested reader (`SplunkOptions::raw`) could not parse.
+    #[error("cannot parse _raw: {message}")]
+    Raw {
+        /// Why.
+        message: String,
+    },
+    /// A line of a Splunk export stream that is JSON but not an export row (no `result` object).
+    #[error("not a Splunk export row: expected an object with a \"result\" object")]
+    NotSplunkRow,
+    /// Splunk reported an error inside the export (`"messages":[{"type":"ERROR",…}]`).
+    #[error("Splunk reported {message}")]
+    SplunkMessage {
+        /// `TYPE: text`.
+        message: String,
+    },
+    /// A Splunk export stream that ended on a row without `"lastrow":true`: the export was
+    /// probably cut short, so results may be missing. Reported once, after the last record.
+    #[error(
+        "the Splunk export ends without its last row (no \"lastrow\":true): it was probably cut short"
+    )]
+    SplunkExportCutShort,
     /// Reading the input failed; the reader stops.
     #[error("cannot read the input: {0}")]
     Io(io::Error),
@@ -92,10 +137,19 @@ pub enum ReadErrorKind {
 impl ReadErrorKind {
     /// A short, stable name for the kind of failure, for counting and for dead-letter records:
     /// `invalid-json`, `invalid-utf8`, `wrong-cell-count`, `unterminated-quote`,
-    /// `record-too-long` or `io`.
+    /// `record-too-long`, `truncated-json`, `body`, `raw`, `not-splunk-row`, `splunk-message`,
+    /// `splunk-cut-short` or `io`.
     pub fn code(&self) -> &'static str {
         match self {
-            ReadErrorKind::InvalidJson { .. } => "invalid-json",
+            ReadErrorKind::InvalidJson { .. } | ReadErrorKind::InvalidJsonDocument { .. } => {
+                "invalid-json"
+            }
+            ReadErrorKind::TruncatedJson { .. } => "truncated-json",
+            ReadErrorKind::Body { .. } => "body",
+            ReadErrorKind::Raw { .. } => "raw",
+            ReadErrorKind::NotSplunkRow => "not-splunk-row",
+            ReadErrorKind::SplunkMessage { .. } => "splunk-message",
+            ReadErrorKind::SplunkExportCutShort => "splunk-cut-short",
             ReadErrorKind::InvalidUtf8 { .. } | ReadErrorKind::InvalidUtf8Cell { .. } => {
                 "invalid-utf8"
             }
@@ -159,6 +213,15 @@ pub enum OpenError {
         first: usize,
         /// 1-based column of the second occurrence.
         second: usize,
+    },
+    /// A directory could not be listed or a glob is invalid or matches nothing
+    /// ([`crate::expand_inputs`]).
+    #[error("{arg}: {reason}")]
+    Expand {
+        /// The argument as given.
+        arg: String,
+        /// Why.
+        reason: String,
     },
     /// The CSV header row could not be read.
     #[error("{input}:{line}: invalid CSV header: {reason}")]

@@ -1,12 +1,16 @@
 //! Inputs, the options for reading them, and the first bytes read at open time.
 
-use std::ffi::OsStr;
+use std::collections::HashSet;
+use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, Chain, Cursor, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::OpenError;
 use crate::format::{Format, UTF8_BOM};
+use crate::splunk::SplunkOptions;
+use crate::syslog::SyslogOptions;
 
 /// One input: standard input or a file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -48,8 +52,12 @@ pub struct ReaderOptions {
     pub csv: CsvOptions,
     /// The longest record accepted, in bytes (a JSON line without its line ending; a CSV row as
     /// it appears in the input). Longer records are [`crate::ReadErrorKind::RecordTooLong`] errors
-    /// and are never held in memory whole. Default 16 MiB.
+    /// and are never held in memory whole. Default 16 MiB. (The CLI's `--max-record-bytes`.)
     pub max_record_bytes: usize,
+    /// Options for syslog text, and for syslog lines inside Splunk `_raw`.
+    pub syslog: SyslogOptions,
+    /// Options for Splunk exports.
+    pub splunk: SplunkOptions,
 }
 
 impl ReaderOptions {
@@ -63,6 +71,8 @@ impl Default for ReaderOptions {
             format: None,
             csv: CsvOptions::default(),
             max_record_bytes: ReaderOptions::DEFAULT_MAX_RECORD_BYTES,
+            syslog: SyslogOptions::default(),
+            splunk: SplunkOptions::default(),
         }
     }
 }
@@ -109,8 +119,15 @@ pub(crate) struct Source {
 }
 
 impl Source {
-    /// Reads the first bytes of `inner`. With `sniff`, reads until the first non-blank byte (at
-    /// most 64 KiB) and returns the format it suggests.
+    /// The bytes read at open time (after the BOM).
+    pub(crate) fn head(&self) -> &[u8] {
+        self.bytes.get_ref().0.get_ref()
+    }
+}
+
+impl Source {
+    /// Reads the first bytes of `inner`. With `sniff`, reads until the end of the first
+    /// non-blank line (at most 64 KiB) and returns the format it suggests.
     pub(crate) fn new(
         name: Arc<str>,
         mut inner: Box<dyn Read + Send>,
@@ -121,8 +138,9 @@ impl Source {
         loop {
             let enough_for_bom = head.len() >= UTF8_BOM.len();
             let body = head.strip_prefix(UTF8_BOM).unwrap_or(&head);
-            let found_content = body.iter().any(|b| !b.is_ascii_whitespace());
-            if enough_for_bom && (!sniff || found_content) || head.len() >= SNIFF_MAX_BYTES {
+            let content = body.iter().position(|b| !b.is_ascii_whitespace());
+            let found_line = content.is_some_and(|start| body[start..].contains(&b'\n'));
+            if enough_for_bom && (!sniff || found_line) || head.len() >= SNIFF_MAX_BYTES {
                 break;
             }
             match inner.read(&mut chunk) {
@@ -149,6 +167,86 @@ impl Source {
             format,
         ))
     }
+}
+
+/// Expands command-line arguments into inputs, in order: `-` is standard input; a directory
+/// gives every regular file below it whose name does not start with `.` (recursively, sorted by
+/// path); an argument with `*`, `?` or `[` that is not an existing path is a glob (`**` crosses
+/// directories; matches sorted, directories among them expanded as above); anything else is a
+/// path (a missing file is reported when it is opened). An input named twice is kept once, at
+/// its first place.
+///
+/// # Errors
+///
+/// [`OpenError::Expand`] for an invalid glob, a glob that matches nothing, or a directory that
+/// cannot be listed.
+pub fn expand_inputs(args: &[OsString]) -> Result<Vec<Input>, OpenError> {
+    let mut out: Vec<Input> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |input: Input, out: &mut Vec<Input>| {
+        if seen.insert(input.clone()) {
+            out.push(input);
+        }
+    };
+    for arg in args {
+        let fail = |reason: String| OpenError::Expand {
+            arg: arg.to_string_lossy().into_owned(),
+            reason,
+        };
+        if arg == "-" {
+            push(Input::Stdin, &mut out);
+            continue;
+        }
+        let path = Path::new(arg);
+        let text = arg.to_string_lossy();
+        let is_glob = text.contains(['*', '?', '[']) && !path.exists();
+        let mut paths = Vec::new();
+        if is_glob {
+            let matches = glob::glob(&text).map_err(|e| fail(format!("invalid glob: {e}")))?;
+            for entry in matches {
+                let entry = entry.map_err(|e| fail(e.to_string()))?;
+                paths.push(entry);
+            }
+            if paths.is_empty() {
+                return Err(fail("the glob matches no file".into()));
+            }
+            paths.sort();
+        } else {
+            paths.push(path.to_owned());
+        }
+        for path in paths {
+            if path.is_dir() {
+                let mut files = Vec::new();
+                walk(&path, &mut files)
+                    .map_err(|e| fail(format!("cannot list {}: {e}", path.display())))?;
+                files.sort();
+                for file in files {
+                    push(Input::Path(file), &mut out);
+                }
+            } else {
+                push(Input::Path(path), &mut out);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The regular files under `dir` whose names do not start with `.`, unsorted.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
+            walk(&path, files)?;
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

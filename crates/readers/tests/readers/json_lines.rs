@@ -66,7 +66,11 @@ fn json_fields_keep_the_input_key_order() {
 #[test]
 fn a_bom_before_the_first_line_is_skipped_and_counted_in_offsets() {
     let path = data("resultsExport.json");
-    let items = read_all(open(&Input::Path(path.clone()), &ReaderOptions::default()).unwrap());
+    let options = ReaderOptions {
+        format: Some(Format::JsonLines),
+        ..ReaderOptions::default()
+    };
+    let items = read_all(open(&Input::Path(path.clone()), &options).unwrap());
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(items.len(), 69);
     assert_eq!(
