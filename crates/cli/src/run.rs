@@ -20,14 +20,14 @@ pub(crate) fn run(args: &RunArgs) -> Status {
     };
     let inputs = inputs(args);
     for input in &inputs {
-        if let Input::Path(p) = input {
-            if let Err(e) = std::fs::metadata(p) {
-                report::line(format_args!(
-                    "error: cannot read input {}: {e}",
-                    p.display()
-                ));
-                return Status::Error;
-            }
+        if let Input::Path(p) = input
+            && let Err(e) = std::fs::metadata(p)
+        {
+            report::line(format_args!(
+                "error: cannot read input {}: {e}",
+                p.display()
+            ));
+            return Status::Error;
         }
     }
     let mut sink: Box<dyn Sink> = match &args.output {

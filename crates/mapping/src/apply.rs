@@ -9,8 +9,9 @@ use ocsf_map_schema::Class;
 use serde_json::{Map, Value};
 
 use crate::error::MapError;
-use crate::program::{CompiledMapping, Field, ForEach, Spec, SpecKind};
+use crate::program::{CompiledMapping, Field, ForEach, Output, Spec, SpecKind};
 use crate::scope::{Scope, json_to_jv, jv_to_json};
+use crate::trace::{LookupResult, NoTrace, Rule, Tracer};
 
 /// One OCSF document produced by a mapping.
 #[derive(Clone, Debug)]
@@ -89,16 +90,34 @@ impl<'m> Mapper<'m> {
     ///
     /// A record either maps completely or not at all: on error, `out` is left as it was.
     pub fn apply(&self, record: &Record, out: &mut Vec<Document>) -> Result<Outcome, MapError> {
+        self.trace(record, out, &mut NoTrace)
+    }
+
+    /// Like [`apply`](Self::apply), telling `tracer` about every rule as it runs.
+    pub fn trace<T: Tracer>(
+        &self,
+        record: &Record,
+        out: &mut Vec<Document>,
+        tracer: &mut T,
+    ) -> Result<Outcome, MapError> {
         let start = out.len();
-        let result = self.apply_inner(record, out);
+        let result = Run { m: self, tracer }.record(record, out);
         if result.is_err() {
             out.truncate(start);
         }
         result
     }
+}
 
-    fn apply_inner(&self, record: &Record, out: &mut Vec<Document>) -> Result<Outcome, MapError> {
-        let m = self.mapping;
+/// One record's evaluation, with its tracer.
+struct Run<'a, 'm, T> {
+    m: &'a Mapper<'m>,
+    tracer: &'a mut T,
+}
+
+impl<T: Tracer> Run<'_, '_, T> {
+    fn record(&mut self, record: &Record, out: &mut Vec<Document>) -> Result<Outcome, MapError> {
+        let m = self.m.mapping;
         let mut ctx = Ctx {
             record: &record.fields,
             scope: Jv::from(()),
@@ -114,48 +133,50 @@ impl<'m> Mapper<'m> {
                     line: filter.line,
                     message,
                 })?;
+            self.tracer.filter(keep);
             if !keep {
                 return Ok(Outcome::Skipped);
             }
         }
-        for (i, l) in m.lets.iter().enumerate() {
-            let target = format!("let.{}", l.name);
-            let value = self.eval(&l.spec, &ctx, &target)?;
+        for l in &m.lets {
+            let value = self.eval(&l.spec, &ctx, &l.target)?;
+            self.tracer
+                .let_value(rule(&l.target, &l.spec, None), value.as_ref());
             ctx.lets.push(value.as_ref().map(json_to_jv));
-            debug_assert_eq!(ctx.lets.len(), i + 1);
             self.rescope(&mut ctx);
         }
         let start = out.len();
-        for output in &m.outputs {
+        for (index, output) in m.outputs.iter().enumerate() {
+            let before = out.len();
             if let Some(when) = &output.when {
                 let on = self.truthy(when.expr.0, &ctx).map_err(|message| MapError {
                     target: format!("{} (when)", output.class.name()),
                     line: when.line,
                     message,
                 })?;
+                self.tracer.condition(when.line, on);
                 if !on {
+                    self.tracer.output(index, output.class.name(), 0);
                     continue;
                 }
             }
             match &output.for_each {
                 None => out.push(self.document(output, &ctx)?),
                 Some(each) => {
-                    let target = format!("{} (for_each)", output.class.name());
-                    for item in self.elements(each, &ctx, &target)? {
+                    let items = self.elements(each, &ctx, output.class.name())?;
+                    for item in items {
                         let inner = self.with_item(&ctx, &each.var, item);
                         out.push(self.document(output, &inner)?);
                     }
                 }
             }
+            self.tracer
+                .output(index, output.class.name(), out.len() - before);
         }
         Ok(Outcome::Mapped(out.len() - start))
     }
 
-    fn document(
-        &self,
-        output: &crate::program::Output,
-        ctx: &Ctx<'_>,
-    ) -> Result<Document, MapError> {
+    fn document(&mut self, output: &Output, ctx: &Ctx<'_>) -> Result<Document, MapError> {
         let mut doc = self.object(&output.fields, ctx)?;
         if !output.profiles.is_empty() {
             let metadata = doc
@@ -186,45 +207,75 @@ impl<'m> Mapper<'m> {
     }
 
     /// Builds an object from `fields`; absent values leave their attribute out.
-    fn object(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Map<String, Value>, MapError> {
+    fn object(&mut self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Map<String, Value>, MapError> {
         let mut obj = Map::new();
         for field in fields {
-            let Some(mut value) = self.eval(&field.spec, ctx, &field.target)? else {
+            let raw = self.eval(&field.spec, ctx, &field.target)?;
+            let Some(raw) = raw else {
+                self.tracer.attribute(
+                    rule(&field.target, &field.spec, field.attr.as_ref()),
+                    None,
+                    None,
+                );
                 continue;
             };
-            if let Some(attr) = &field.attr {
-                value = ocsf_map_schema::coerce(attr, value).map_err(|e| MapError {
-                    target: field.target.clone(),
-                    line: field.spec.line,
-                    message: e.to_string(),
-                })?;
-            }
+            let value = match &field.attr {
+                Some(attr) => {
+                    let stored =
+                        ocsf_map_schema::coerce(attr, raw.clone()).map_err(|e| MapError {
+                            target: field.target.clone(),
+                            line: field.spec.line,
+                            message: e.to_string(),
+                        })?;
+                    self.tracer.attribute(
+                        rule(&field.target, &field.spec, Some(attr)),
+                        Some(&raw),
+                        Some(&stored),
+                    );
+                    stored
+                }
+                None => {
+                    self.tracer.attribute(
+                        rule(&field.target, &field.spec, None),
+                        Some(&raw),
+                        Some(&raw),
+                    );
+                    raw
+                }
+            };
             insert(&mut obj, &field.segments, value);
         }
         Ok(obj)
     }
 
     /// Evaluates a value rule. `Ok(None)` means "absent": the attribute is left out.
-    fn eval(&self, spec: &Spec, ctx: &Ctx<'_>, target: &str) -> Result<Option<Value>, MapError> {
+    fn eval(
+        &mut self,
+        spec: &Spec,
+        ctx: &Ctx<'_>,
+        target: &str,
+    ) -> Result<Option<Value>, MapError> {
         let fail = |message: String| MapError {
             target: target.to_owned(),
             line: spec.line,
             message,
         };
-        if let Some(when) = spec.when
-            && !self.truthy(when.0, ctx).map_err(fail)?
-        {
-            return Ok(None);
+        if let Some(when) = spec.when {
+            let holds = self.truthy(when.0, ctx).map_err(fail)?;
+            self.tracer.condition(spec.line, holds);
+            if !holds {
+                return Ok(None);
+            }
         }
         let value = match &spec.kind {
             SpecKind::Literal(v) => Some(v.clone()),
             SpecKind::Path(sel) => sel.select(ctx.record),
-            SpecKind::Template(id) => match self.templates[id.0].render(&ctx.scope) {
+            SpecKind::Template(id) => match self.m.templates[id.0].render(&ctx.scope) {
                 Ok(s) => Some(Value::String(s)),
                 Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
                 Err(e) => return Err(fail(describe(&e))),
             },
-            SpecKind::Expr(id) => match self.exprs[id.0].eval(&ctx.scope) {
+            SpecKind::Expr(id) => match self.m.exprs[id.0].eval(&ctx.scope) {
                 Ok(v) if v.is_undefined() || v.is_none() => None,
                 Ok(v) => Some(jv_to_json(&v).map_err(fail)?),
                 Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
@@ -252,12 +303,19 @@ impl<'m> Mapper<'m> {
         };
         let value = match (value, spec.lookup) {
             (Some(v), Some(id)) => {
-                let table = &self.mapping.lookups[id.0];
+                let table = &self.m.mapping.lookups[id.0];
                 let key = lookup_key(&v);
                 match table.table.get(&key) {
-                    Some(hit) => Some(hit.clone()),
+                    Some(hit) => {
+                        self.tracer.lookup(&table.name, &key, LookupResult::Hit);
+                        Some(hit.clone())
+                    }
                     None => match spec.fallback.as_ref().or(table.fallback.as_ref()) {
-                        Some(fb) => Some(fb.clone()),
+                        Some(fb) => {
+                            self.tracer
+                                .lookup(&table.name, &key, LookupResult::Fallback);
+                            Some(fb.clone())
+                        }
                         None => {
                             return Err(fail(format!(
                                 "`{key}` is not in lookup table `{}`, which has no fallback",
@@ -278,7 +336,7 @@ impl<'m> Mapper<'m> {
     /// The elements a `for_each` iterates: an array's items, a single value as one element,
     /// nothing when the source is absent.
     fn elements(
-        &self,
+        &mut self,
         each: &ForEach,
         ctx: &Ctx<'_>,
         target: &str,
@@ -304,17 +362,31 @@ impl<'m> Mapper<'m> {
     fn rescope(&self, ctx: &mut Ctx<'_>) {
         ctx.scope = Jv::from_object(Scope {
             record: Arc::clone(ctx.record),
-            let_names: Arc::clone(&self.mapping.let_names),
+            let_names: Arc::clone(&self.m.mapping.let_names),
             lets: ctx.lets.clone(),
             item: ctx.item.clone(),
         });
     }
 
     fn truthy(&self, expr: usize, ctx: &Ctx<'_>) -> Result<bool, String> {
-        self.exprs[expr]
+        self.m.exprs[expr]
             .eval(&ctx.scope)
             .map(|v| v.is_true())
             .map_err(|e| describe(&e))
+    }
+}
+
+fn rule<'a>(
+    target: &'a str,
+    spec: &'a Spec,
+    attr: Option<&ocsf_map_schema::Attribute<'static>>,
+) -> Rule<'a> {
+    Rule {
+        target,
+        line: spec.line,
+        source: &spec.source,
+        reads: &spec.reads,
+        attribute_type: attr.map(|a| a.type_name()),
     }
 }
 

@@ -160,6 +160,7 @@ struct Compiler<'t> {
     diags: Vec<Diagnostic>,
     env: Environment<'static>,
     templates: Vec<String>,
+    template_sources: Vec<String>,
     exprs: Vec<String>,
     lookups: Vec<Lookup>,
     lookup_ids: HashMap<String, LookupId>,
@@ -180,6 +181,7 @@ impl<'t> Compiler<'t> {
             diags: Vec::new(),
             env,
             templates: Vec::new(),
+            template_sources: Vec::new(),
             exprs: Vec::new(),
             lookups: Vec::new(),
             lookup_ids: HashMap::new(),
@@ -401,7 +403,10 @@ impl<'t> Compiler<'t> {
             };
             if let Some(spec) = self.spec(value, &target) {
                 self.let_names.push(name.clone());
-                lets.push(Let { name, spec });
+                lets.push(Let {
+                    target: format!("let.{name}"),
+                    spec,
+                });
             }
         }
         lets
@@ -656,6 +661,7 @@ impl<'t> Compiler<'t> {
         match self.env.add_template_owned(name.clone(), source.to_owned()) {
             Ok(()) => {
                 self.templates.push(name);
+                self.template_sources.push(source.to_owned());
                 Some(TemplateId(self.templates.len() - 1))
             }
             Err(err) => {
@@ -796,6 +802,64 @@ impl<'t> Compiler<'t> {
 
     /// A value rule: a scalar shorthand, a list, or a mapping of value keywords.
     fn spec(&mut self, node: &Node, target: &Target<'_>) -> Option<Spec> {
+        let mut spec = self.spec_inner(node, target)?;
+        self.annotate(&mut spec);
+        Some(spec)
+    }
+
+    /// Records what a rule says and which record fields it reads (for `explain`, `coverage`).
+    fn annotate(&self, spec: &mut Spec) {
+        let own = |name: &String| !self.let_names.contains(name) && name != "record";
+        let (source, reads): (String, Vec<String>) = match &spec.kind {
+            SpecKind::Literal(v) => (v.to_string(), Vec::new()),
+            SpecKind::Path(sel) => (sel.text.clone(), sel.reads().into_iter().collect()),
+            SpecKind::Template(id) => {
+                let reads = self
+                    .env
+                    .get_template(&self.templates[id.0])
+                    .map(|t| {
+                        t.undeclared_variables(true)
+                            .into_iter()
+                            .filter(own)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (self.template_sources[id.0].clone(), reads)
+            }
+            SpecKind::Expr(id) => {
+                let src = &self.exprs[id.0];
+                let reads = self
+                    .env
+                    .compile_expression(src)
+                    .map(|e| {
+                        e.undeclared_variables(true)
+                            .into_iter()
+                            .filter(own)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (format!("expr: {src}"), reads)
+            }
+            SpecKind::Object(_) => ("fields: ...".to_owned(), Vec::new()),
+            SpecKind::Array(_) => ("[...]".to_owned(), Vec::new()),
+            SpecKind::ForEach(each, _) => (
+                format!("for_each: {}", each.source.source),
+                each.source.reads.clone(),
+            ),
+        };
+        let mut reads = reads;
+        if let Some(when) = spec.when
+            && let Ok(e) = self.env.compile_expression(&self.exprs[when.0])
+        {
+            reads.extend(e.undeclared_variables(true).into_iter().filter(own));
+        }
+        reads.sort();
+        reads.dedup();
+        spec.source = source;
+        spec.reads = reads;
+    }
+
+    fn spec_inner(&mut self, node: &Node, target: &Target<'_>) -> Option<Spec> {
         let line = self.line(node);
         let plain = |kind| Spec {
             kind,
@@ -805,6 +869,8 @@ impl<'t> Compiler<'t> {
             when: None,
             required: false,
             line,
+            source: String::new(),
+            reads: Vec::new(),
         };
         match &node.kind {
             NodeKind::Null => {
@@ -913,6 +979,8 @@ impl<'t> Compiler<'t> {
             when: None,
             required: false,
             line,
+            source: String::new(),
+            reads: Vec::new(),
         };
         if let Some((_, v)) = get("lookup") {
             spec.lookup = self.lookup_ref(v);
@@ -1065,6 +1133,8 @@ fn spec_shell(line: usize) -> Spec {
         when: None,
         required: false,
         line,
+        source: String::new(),
+        reads: Vec::new(),
     }
 }
 

@@ -45,9 +45,11 @@ mod lint;
 mod path;
 mod program;
 mod scope;
+mod trace;
 mod yaml;
 
 pub use apply::{Document, Mapper, Outcome};
 pub use compile::compile;
 pub use error::{CompileError, MapError};
 pub use program::{CompiledMapping, SourceHints};
+pub use trace::{LookupResult, Rule, Tracer};

@@ -66,7 +66,7 @@ pub(crate) fn value(
                 && !attr.is_array()
                 && matches!(
                     attr.base_type(),
-                    BaseType::Integer | BaseType::Float | BaseType::Boolean
+                    BaseType::Integer | BaseType::Long | BaseType::Float | BaseType::Boolean
                 )
                 && !attr.type_name().starts_with("timestamp") =>
         {

@@ -8,9 +8,15 @@
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-/// A compiled selector.
+/// A compiled selector and the text it was compiled from.
 #[derive(Debug)]
-pub(crate) enum Selector {
+pub(crate) struct Selector {
+    pub(crate) text: String,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
     /// A singular path, walked key by key: selects at most one value.
     Direct(Vec<Segment>),
     /// Anything else (wildcards, slices, filters, descendants): selects a list.
@@ -18,7 +24,7 @@ pub(crate) enum Selector {
 }
 
 /// One step of a direct walk.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Segment {
     Key(String),
     Index(i64),
@@ -38,18 +44,50 @@ impl Selector {
             offset: e.position(),
             message: e.message().to_owned(),
         })?;
-        Ok(match lower_singular(text) {
-            Some(segments) => Selector::Direct(segments),
-            None => Selector::Query(Box::new(query)),
+        let kind = match lower_singular(text) {
+            Some(segments) => Kind::Direct(segments),
+            None => Kind::Query(Box::new(query)),
+        };
+        Ok(Selector {
+            text: text.to_owned(),
+            kind,
         })
+    }
+
+    /// Whether the path is walked directly (singular) rather than run as a query.
+    #[cfg(test)]
+    fn is_direct(&self) -> bool {
+        matches!(self.kind, Kind::Direct(_))
+    }
+
+    /// The record field this path reads, as a dotted name (`alert.signature`, `id.orig_h`):
+    /// for a query, the singular part before its first wildcard, filter or slice.
+    pub(crate) fn reads(&self) -> Option<String> {
+        let segments: Vec<Segment> = match &self.kind {
+            Kind::Direct(segments) => segments.clone(),
+            Kind::Query(_) => {
+                let cut = self.text.find(['*', '?', ':']).unwrap_or(self.text.len());
+                let cut = self.text[..cut].find("..").unwrap_or(cut);
+                let head = self.text[..cut].trim_end_matches(['.', '[']);
+                lower_singular(head)?
+            }
+        };
+        let keys: Vec<String> = segments
+            .into_iter()
+            .map_while(|s| match s {
+                Segment::Key(k) => Some(k),
+                Segment::Index(_) => None,
+            })
+            .collect();
+        (!keys.is_empty()).then(|| keys.join("."))
     }
 
     /// Selects from a record. A singular path gives the value it reaches; a query gives an array
     /// of every match. Nothing selected (or a JSON `null`, or an empty match list) is `None`, so
     /// that `default` applies and the attribute stays absent.
     pub(crate) fn select(&self, root: &Value) -> Option<Value> {
-        match self {
-            Selector::Direct(segments) => {
+        match &self.kind {
+            Kind::Direct(segments) => {
                 let mut node = root;
                 for seg in segments {
                     node = match (seg, node) {
@@ -63,7 +101,7 @@ impl Selector {
                 }
                 (!node.is_null()).then(|| node.clone())
             }
-            Selector::Query(path) => {
+            Kind::Query(path) => {
                 let found: Vec<Value> = path.query(root).all().into_iter().cloned().collect();
                 (!found.is_empty()).then_some(Value::Array(found))
             }
@@ -119,7 +157,7 @@ mod tests {
     #[test]
     fn dotted_paths_are_walked_directly() {
         let sel = Selector::parse("$.alert.signature").unwrap();
-        assert!(matches!(sel, Selector::Direct(_)));
+        assert!(sel.is_direct());
         let rec = json!({"alert": {"signature": "ET POLICY"}});
         assert_eq!(sel.select(&rec), Some(json!("ET POLICY")));
     }
@@ -136,7 +174,7 @@ mod tests {
     #[test]
     fn indexes_count_from_the_end_when_negative() {
         let sel = Selector::parse("$.to[-1]").unwrap();
-        assert!(matches!(sel, Selector::Direct(_)));
+        assert!(sel.is_direct());
         assert_eq!(sel.select(&json!({"to": ["a", "b"]})), Some(json!("b")));
     }
 
@@ -157,7 +195,7 @@ mod tests {
     #[test]
     fn queries_select_every_match_as_an_array() {
         let sel = Selector::parse("$.rcpt[*].addr").unwrap();
-        assert!(matches!(sel, Selector::Query(_)));
+        assert!(!sel.is_direct());
         let rec = json!({"rcpt": [{"addr": "a@x.org"}, {"addr": "b@x.org"}]});
         assert_eq!(sel.select(&rec), Some(json!(["a@x.org", "b@x.org"])));
         assert_eq!(sel.select(&json!({"rcpt": []})), None);
@@ -168,6 +206,19 @@ mod tests {
         let sel = Selector::parse("$.ev[?@.type == 'auth'].id").unwrap();
         let rec = json!({"ev": [{"type": "auth", "id": 1}, {"type": "x", "id": 2}]});
         assert_eq!(sel.select(&rec), Some(json!([1])));
+    }
+
+    #[test]
+    fn paths_say_which_field_they_read() {
+        let read = |p: &str| Selector::parse(p).unwrap().reads();
+        assert_eq!(
+            read("$.alert.signature").as_deref(),
+            Some("alert.signature")
+        );
+        assert_eq!(read("$['id.orig_h']").as_deref(), Some("id.orig_h"));
+        assert_eq!(read("$.rcpt[*].addr").as_deref(), Some("rcpt"));
+        assert_eq!(read("$.to[0]").as_deref(), Some("to"));
+        assert_eq!(read("$..id"), None);
     }
 
     #[test]

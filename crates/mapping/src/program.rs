@@ -87,7 +87,8 @@ pub(crate) struct Cond {
 /// A named value computed once per record.
 #[derive(Debug)]
 pub(crate) struct Let {
-    pub(crate) name: String,
+    /// `let.<name>`, as messages name it.
+    pub(crate) target: String,
     pub(crate) spec: Spec,
 }
 
@@ -135,6 +136,10 @@ pub(crate) struct Spec {
     pub(crate) required: bool,
     /// 1-based line of the rule in the mapping file.
     pub(crate) line: usize,
+    /// The rule as written, for `explain` (`$.alert.signature`, `{{ a }}:{{ b }}`, `42`).
+    pub(crate) source: String,
+    /// The record fields the rule reads, as dotted names (for `explain` and `coverage`).
+    pub(crate) reads: Vec<String>,
 }
 
 #[derive(Debug)]

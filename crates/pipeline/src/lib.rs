@@ -132,27 +132,27 @@ pub fn run(
                     raw: None,
                 })?,
                 Ok(Outcome::Mapped(_)) => {
-                    if validation != Validation::Off {
-                        if let Some(problems) = check(&docs) {
-                            if validation == Validation::Strict {
-                                run.fail(DeadLetter {
-                                    position: record.pos.clone(),
-                                    stage: Stage::Validate,
-                                    target: None,
-                                    mapping_line: None,
-                                    error: problems.join("; "),
-                                    record: Some(Arc::clone(&record.fields)),
-                                    raw: None,
-                                })?;
-                                continue;
-                            }
-                            for message in problems {
-                                run.stats.warnings += 1;
-                                (run.observer)(Event::Invalid {
-                                    position: &record.pos,
-                                    message,
-                                });
-                            }
+                    if validation != Validation::Off
+                        && let Some(problems) = check(&docs)
+                    {
+                        if validation == Validation::Strict {
+                            run.fail(DeadLetter {
+                                position: record.pos.clone(),
+                                stage: Stage::Validate,
+                                target: None,
+                                mapping_line: None,
+                                error: problems.join("; "),
+                                record: Some(Arc::clone(&record.fields)),
+                                raw: None,
+                            })?;
+                            continue;
+                        }
+                        for message in problems {
+                            run.stats.warnings += 1;
+                            (run.observer)(Event::Invalid {
+                                position: &record.pos,
+                                message,
+                            });
                         }
                     }
                     values.clear();

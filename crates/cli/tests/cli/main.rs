@@ -7,3 +7,4 @@ mod errors;
 mod golden;
 mod io;
 mod util;
+mod validate;
