@@ -55,6 +55,8 @@ pub(crate) struct JsonDocReader<R> {
     value: Vec<u8>,
     offset: u64,
     line: u64,
+    /// Offset of the current line's first byte.
+    line_start: u64,
     records_read: u64,
     state: State,
 }
@@ -77,6 +79,7 @@ impl<R: Read> JsonDocReader<R> {
             value: Vec::new(),
             offset: base_offset,
             line: 1,
+            line_start: base_offset,
             records_read: 0,
             state: State::Top,
         }
@@ -95,7 +98,10 @@ impl<R: Read> JsonDocReader<R> {
     fn bump(&mut self, b: u8) {
         self.input.consume(1);
         self.offset += 1;
-        self.line += u64::from(b == b'\n');
+        if b == b'\n' {
+            self.line += 1;
+            self.line_start = self.offset;
+        }
     }
 
     /// Skips whitespace (and commas, with `commas`); returns the next byte.
@@ -194,6 +200,7 @@ impl<R: Read> JsonDocReader<R> {
     /// Frames and decodes the record that starts at the next byte.
     fn record(&mut self) -> Result<Record, ReadError> {
         let (line, offset) = (self.line, self.offset);
+        let column = usize::try_from(offset - self.line_start).unwrap_or(0);
         match self.capture() {
             Err(e) => {
                 self.state = State::Done;
@@ -213,7 +220,7 @@ impl<R: Read> JsonDocReader<R> {
             }
             Ok(Captured::Value { too_long: false }) => {
                 let parsed = serde_json::from_slice::<Value>(&self.value)
-                    .map_err(|e| invalid_json_at(&e, line));
+                    .map_err(|e| invalid_json_at(&e, line, column));
                 let fields = match (parsed, &mut self.transform) {
                     (Ok(value), Some(transform)) => transform(value),
                     (parsed, _) => parsed,
@@ -359,9 +366,10 @@ impl<R: Read + Send> RecordReader for JsonDocReader<R> {
     }
 }
 
-/// serde_json's message and position, the line made absolute from the record's first line.
+/// serde_json's message and position, made absolute from the record's first line and the
+/// column (0-based `indent`) at which the record starts on it.
 #[cold]
-fn invalid_json_at(error: &serde_json::Error, first_line: u64) -> ReadErrorKind {
+fn invalid_json_at(error: &serde_json::Error, first_line: u64, indent: usize) -> ReadErrorKind {
     let mut message = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
     if message.ends_with(&suffix) {
@@ -370,7 +378,7 @@ fn invalid_json_at(error: &serde_json::Error, first_line: u64) -> ReadErrorKind 
     ReadErrorKind::InvalidJsonDocument {
         message,
         line: first_line + error.line().saturating_sub(1) as u64,
-        column: error.column(),
+        column: error.column() + if error.line() <= 1 { indent } else { 0 },
     }
 }
 

@@ -140,12 +140,20 @@ fn open_reader(
         error,
     };
     let reader = decompress(reader).map_err(read_error)?;
-    let known = options.format.or_else(|| path.and_then(Format::from_path));
-    let needs_head = matches!(known, None | Some(Format::Json | Format::SplunkJson));
+    let from_path = path.and_then(Format::from_path);
+    let known = options.format.or(from_path);
+    // A `.csv` file may be a Splunk CSV export, which the first bytes tell.
+    let csv_by_extension = options.format.is_none() && known == Some(Format::Csv);
+    let needs_head =
+        csv_by_extension || matches!(known, None | Some(Format::Json | Format::SplunkJson));
     let name: Arc<str> = name.as_str().into();
-    let (source, sniffed) =
-        Source::new(Arc::clone(&name), reader, needs_head).map_err(read_error)?;
-    let format = known.or(sniffed).unwrap_or(Format::Csv);
+    let (source, _) = Source::new(Arc::clone(&name), reader, needs_head).map_err(read_error)?;
+    let sniffed = needs_head.then(|| Format::sniff(source.head()));
+    let format = match (known, sniffed) {
+        (Some(Format::Csv), Some(Format::SplunkCsv)) if csv_by_extension => Format::SplunkCsv,
+        (Some(known), _) => known,
+        (None, sniffed) => sniffed.unwrap_or(Format::Csv),
+    };
     let layout = sniff_layout(source.head());
     let splunk_document = first_object_keys(source.head())
         .iter()

@@ -16,7 +16,11 @@ fn options_with(csv: CsvOptions) -> ReaderOptions {
 #[test]
 fn splunk_csv_export_has_quoted_headers_and_a_multiline_cell() {
     let path = data("resultsMV.csv");
-    let items = read_all(open(&Input::Path(path.clone()), &ReaderOptions::default()).unwrap());
+    let options = ReaderOptions {
+        format: Some(Format::Csv),
+        ..ReaderOptions::default()
+    };
+    let items = read_all(open(&Input::Path(path.clone()), &options).unwrap());
     let bytes = std::fs::read(&path).unwrap();
     let header_len = bytes.iter().position(|&b| b == b'\n').unwrap() as u64 + 1;
     assert_eq!(items.len(), 1);

@@ -1,9 +1,14 @@
 //! Integration tests for the readers, by topic. Positions are asserted exactly as
 //! `(record, line, offset)`.
 
+mod body;
 mod csv;
 mod detect;
+mod inputs;
+mod json_doc;
 mod json_lines;
+mod splunk;
+mod syslog;
 
 use std::io::{self, Cursor, Read};
 use std::path::PathBuf;
