@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::class::Class;
-use crate::schema::{Enumeration, ObjectDef, Schema};
+use crate::schema::{Enumeration, ObjectDef, Presence, Schema};
 use crate::violation::{PathNode, Violation, ViolationKind};
 
 impl Class<'_> {
@@ -104,11 +104,10 @@ fn fill_object(
     path: &PathNode<'_>,
     errors: &mut Vec<Violation>,
 ) {
-    for &pair in &def.pairs {
-        fill_pair(def, map, pair, path, errors);
-    }
+    let mut present = Presence::default();
     for (key, value) in map.iter_mut() {
         let Some(i) = def.find(key) else { continue };
+        present.set(i);
         let Some(o) = def.attrs[i].object else {
             continue;
         };
@@ -127,6 +126,12 @@ fn fill_object(
                 }
             }
             _ => {}
+        }
+    }
+    // Only a pair with exactly one side set has anything to fill.
+    for &(id, caption) in &def.pairs {
+        if present.has(id) != present.has(caption) {
+            fill_pair(def, map, (id, caption), path, errors);
         }
     }
 }

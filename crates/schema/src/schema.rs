@@ -15,8 +15,28 @@ use crate::format::Format;
 /// The embedded data, written by `scripts/gen_schema.py`.
 const EMBEDDED: &str = include_str!("../data/ocsf-1.4.0.json");
 
-/// Objects larger than this cannot be tracked by the validator's presence bitset.
+/// Objects larger than this cannot be tracked by a [`Presence`] bitset.
 pub(crate) const MAX_ATTRIBUTES: usize = 256;
+
+/// Objects with more enum/caption pairs than this are rejected at load (the validator keeps the
+/// pairs' values in a fixed array on the stack).
+pub(crate) const MAX_PAIRS: usize = 32;
+
+/// Which attributes of an object (by index) a document sets; lives on the stack.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Presence([u64; MAX_ATTRIBUTES / 64]);
+
+impl Presence {
+    #[inline]
+    pub(crate) fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    #[inline]
+    pub(crate) fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
 
 /// An OCSF schema: classes, the objects they reach, and the data types.
 ///
@@ -178,6 +198,8 @@ impl Enumeration {
 #[derive(Debug)]
 pub(crate) struct AttrDef {
     pub(crate) name: String,
+    /// See [`name_key`].
+    pub(crate) key: u128,
     pub(crate) caption: String,
     pub(crate) ty: usize,
     pub(crate) object: Option<usize>,
@@ -187,6 +209,8 @@ pub(crate) struct AttrDef {
     pub(crate) enumeration: Option<Enumeration>,
     /// Index of the caption attribute in the same object.
     pub(crate) sibling: Option<usize>,
+    /// For members of an enum/caption pair: `2k` (id) or `2k + 1` (caption) for pair `k`.
+    pub(crate) slot: Option<u8>,
     pub(crate) sibling_name: Option<String>,
     pub(crate) deprecated: Option<Deprecation>,
     pub(crate) observable: Option<i64>,
@@ -213,14 +237,102 @@ pub(crate) struct ObjectDef {
     /// An object with no attributes (`object`): anything goes inside.
     pub(crate) free_form: bool,
     pub(crate) observable: Option<i64>,
+    pub(crate) table: NameTable,
 }
 
 impl ObjectDef {
+    /// The index of an attribute by name, from the open-addressing [`NameTable`].
+    #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<usize> {
-        self.attrs
-            .binary_search_by(|a| a.name.as_str().cmp(name))
-            .ok()
+        self.table.find(name, &self.attrs)
     }
+}
+
+/// A small open-addressing hash table from attribute name to index, built once per object.
+///
+/// Each slot holds the name's [`name_key`] and length, so a lookup compares integers and reads a
+/// name only for names longer than 16 bytes. Linear probing; at most half the slots are used, so
+/// every probe sequence ends at an empty slot.
+#[derive(Debug)]
+pub(crate) struct NameTable {
+    slots: Vec<Slot>,
+    shift: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: u128,
+    len: u32,
+    /// `u32::MAX` when empty.
+    index: u32,
+}
+
+const EMPTY: Slot = Slot {
+    key: 0,
+    len: 0,
+    index: u32::MAX,
+};
+
+impl NameTable {
+    fn new(attrs: &[AttrDef]) -> NameTable {
+        let bits = (attrs.len() * 2)
+            .max(2)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut table = NameTable {
+            slots: vec![EMPTY; 1 << bits],
+            shift: 64 - bits,
+        };
+        let mask = table.slots.len() - 1;
+        for (index, a) in attrs.iter().enumerate() {
+            let mut i = table.hash(a.key, a.name.len());
+            while table.slots[i].index != u32::MAX {
+                i = (i + 1) & mask;
+            }
+            table.slots[i] = Slot {
+                key: a.key,
+                len: a.name.len() as u32,
+                index: index as u32,
+            };
+        }
+        table
+    }
+
+    fn hash(&self, key: u128, len: usize) -> usize {
+        let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29) ^ (len as u64);
+        (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn find(&self, name: &str, attrs: &[AttrDef]) -> Option<usize> {
+        let key = name_key(name);
+        let mask = self.slots.len() - 1;
+        let mut i = self.hash(key, name.len());
+        loop {
+            let slot = self.slots[i];
+            if slot.index == u32::MAX {
+                return None;
+            }
+            if slot.key == key
+                && slot.len as usize == name.len()
+                && (name.len() <= KEY_BYTES || attrs[slot.index as usize].name == name)
+            {
+                return Some(slot.index as usize);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+const KEY_BYTES: usize = 16;
+
+/// The first 16 bytes of a name as a big-endian integer, zero-padded: comparing keys, then
+/// lengths (or whole names when longer than 16 bytes) orders names like comparing the names.
+pub(crate) fn name_key(name: &str) -> u128 {
+    let mut bytes = [0u8; KEY_BYTES];
+    let n = name.len().min(KEY_BYTES);
+    bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 #[derive(Debug)]
@@ -547,12 +659,22 @@ impl Ctx<'_> {
             .filter(|(_, a)| a.requirement == Requirement::Required)
             .map(|(i, _)| i)
             .collect();
-        let pairs = attrs
+        let pairs: Vec<(usize, usize)> = attrs
             .iter()
             .enumerate()
             .filter(|(_, a)| matches!(a.enumeration, Some(Enumeration::Int(_))))
             .filter_map(|(i, a)| a.sibling.map(|s| (i, s)))
             .collect();
+        if pairs.len() > MAX_PAIRS {
+            return Err(LoadError::Limit(format!(
+                "`{name}` has {} enum/caption pairs (at most {MAX_PAIRS})",
+                pairs.len()
+            )));
+        }
+        for (k, &(id, caption)) in pairs.iter().enumerate() {
+            attrs[id].slot = Some((2 * k) as u8);
+            attrs[caption].slot = Some((2 * k + 1) as u8);
+        }
         let group = |names: &[String]| names.iter().filter_map(|n| index_of(n)).collect::<Vec<_>>();
         let mut at_least_one = Vec::new();
         if !constraints.at_least_one.is_empty() {
@@ -566,6 +688,7 @@ impl Ctx<'_> {
             name: name.to_owned(),
             caption: caption.to_owned(),
             free_form: attrs.is_empty(),
+            table: NameTable::new(&attrs),
             attrs,
             required,
             at_least_one,
@@ -628,6 +751,7 @@ impl Ctx<'_> {
         });
         Ok(AttrDef {
             name: name.to_owned(),
+            key: name_key(name),
             caption: a.caption.clone(),
             ty,
             object,
@@ -636,6 +760,7 @@ impl Ctx<'_> {
             profile,
             enumeration,
             sibling: None,
+            slot: None,
             sibling_name: None,
             deprecated: a.deprecated.as_ref().map(|d| Deprecation {
                 message: d.message.clone(),
@@ -716,6 +841,18 @@ mod tests {
             sev.sibling.map(|i| body.attrs[i].name.as_str()),
             Some("severity")
         );
+    }
+
+    #[test]
+    fn find_agrees_with_a_linear_scan() {
+        for object in &Schema::ocsf().objects {
+            for (i, a) in object.attrs.iter().enumerate() {
+                assert_eq!(object.find(&a.name), Some(i), "{}.{}", object.name, a.name);
+            }
+            assert_eq!(object.find("zzz_not_there"), None);
+            assert_eq!(object.find(""), None);
+            assert_eq!(object.find("uid\0"), None);
+        }
     }
 
     #[test]

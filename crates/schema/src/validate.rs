@@ -9,10 +9,10 @@ use serde_json::{Map, Value};
 
 use crate::class::Class;
 use crate::path::{segment_name, suggest};
-use crate::schema::{AttrDef, BaseType, Enumeration, MAX_ATTRIBUTES, ObjectDef, Schema, TypeDef};
+use crate::schema::{
+    AttrDef, BaseType, Enumeration, MAX_PAIRS, ObjectDef, Presence, Schema, TypeDef,
+};
 use crate::violation::{PathNode, Violation, ViolationKind};
-
-const WORDS: usize = MAX_ATTRIBUTES / 64;
 
 impl Class<'_> {
     /// Check a finished document. An empty list means valid.
@@ -156,7 +156,9 @@ impl Walker<'_, '_> {
         if def.free_form {
             return;
         }
-        let mut present = [0u64; WORDS];
+        let mut present = Presence::default();
+        // The values of enum/caption pairs, kept while walking to avoid hashing the keys again.
+        let mut pair_values: [Option<&Value>; 2 * MAX_PAIRS] = [None; 2 * MAX_PAIRS];
         for (key, value) in map {
             let Some(i) = def.find(key) else {
                 self.out.push(unknown_attribute(path, key, def, self.mask));
@@ -168,34 +170,39 @@ impl Walker<'_, '_> {
                     .push(profile_not_declared(path, key, self.schema, attr));
                 continue;
             }
-            present[i / 64] |= 1 << (i % 64);
+            present.set(i);
+            if let Some(slot) = attr.slot {
+                pair_values[usize::from(slot)] = Some(value);
+            }
             self.attribute(attr, value, &path.key(key));
         }
-        let is_present = |i: usize| present[i / 64] & (1 << (i % 64)) != 0;
         for &i in &def.required {
-            if !is_present(i) && self.active(&def.attrs[i]) {
+            if !present.has(i) && self.active(&def.attrs[i]) {
                 self.out.push(missing(path, &def.attrs[i].name));
             }
         }
         for group in &def.at_least_one {
-            if !group.iter().any(|&i| is_present(i)) {
+            if !group.iter().any(|&i| present.has(i)) {
                 self.out.push(constraint(path, def, group, None));
             }
         }
         for group in &def.just_one {
-            let count = group.iter().filter(|&&i| is_present(i)).count();
+            let count = group.iter().filter(|&&i| present.has(i)).count();
             if count != 1 {
                 self.out.push(constraint(path, def, group, Some(count)));
             }
         }
-        for &(id, caption) in &def.pairs {
-            if is_present(id) && is_present(caption) {
-                let (id_attr, caption_attr) = (&def.attrs[id], &def.attrs[caption]);
-                if let (Some(id_value), Some(caption_value)) =
-                    (map.get(&id_attr.name), map.get(&caption_attr.name))
-                {
-                    self.captions(id_attr, id_value, caption_attr, caption_value, path);
-                }
+        for (k, &(id, caption)) in def.pairs.iter().enumerate() {
+            if let (Some(id_value), Some(caption_value)) =
+                (pair_values[2 * k], pair_values[2 * k + 1])
+            {
+                self.captions(
+                    &def.attrs[id],
+                    id_value,
+                    &def.attrs[caption],
+                    caption_value,
+                    path,
+                );
             }
         }
     }
