@@ -15,8 +15,8 @@
 //! - [`RecordReader::next_record`] yields `Ok(Record)`, `Err(ReadError)` for a record that could
 //!   not be read (its position, a [`ReadErrorKind`] and the raw text for the dead-letter file),
 //!   and `None` at the end.
-//! - [`Format`] names the formats (`csv`, `jsonl`) and detects them from extensions and first
-//!   bytes.
+//! - [`Format`] names the formats (`csv`, `jsonl`, `json`, `syslog`, `splunk-json`,
+//!   `splunk-csv`) and detects them from extensions and first bytes.
 //!
 //! Positions: `record` counts records from 1 (CSV data rows; non-blank JSON lines), `line` is the
 //! physical line on which the record starts, `offset` the byte offset of its first byte in the
@@ -27,10 +27,25 @@
 //!
 //! # Formats
 //!
+//! Names for `--format` and a mapping's `source.format` are in [`Format::aliases`]. Without one,
+//! the format comes from the extension (`.csv`/`.tsv` → CSV, `.jsonl`/`.ndjson` → JSON lines,
+//! `.syslog` → syslog, looking past `.gz`/`.zst`; a `.csv` whose first bytes are `"_` is a Splunk
+//! CSV export), else from the first line ([`Format::sniff`]): `{"preview"…"result"` → Splunk JSON,
+//! `{` → JSON lines (or JSON if the first value spans lines), `[` → JSON, `<PRI>` or a month name
+//! → syslog, `"_` → Splunk CSV, else CSV. gzip and zstd inputs are recognised by their magic bytes
+//! and decompressed; positions are in the decompressed bytes.
+//!
 //! - **JSON lines** (`jsonl`): one JSON document per line, `\n` or `\r\n`, the last line with or
 //!   without an ending. Blank lines are skipped and not counted. Any JSON value is a record (the
 //!   mapping decides what to do with a bare number or an array). A line that is not JSON, not
 //!   UTF-8 or too long is an error for that record only.
+//! - **JSON** (`json`, `syslog-json`): JSON lines as above if the first value ends on its first
+//!   line; otherwise a document stream: every top-level value is a record, except that a
+//!   top-level array's elements are the records. A value that is not valid JSON is an error for
+//!   that record ([`ReadErrorKind::InvalidJsonDocument`], with the input's line and column); a
+//!   value never closed ends the input with [`ReadErrorKind::TruncatedJson`]. Syslog serialised
+//!   as JSON by rsyslog, syslog-ng, journald or Zeek is read this way: its fields are the
+//!   producer's.
 //! - **CSV** (`csv`): a header row (unless `CsvOptions::has_headers` is false), cells quoted with
 //!   `"` and doubled quotes, line breaks inside quoted cells, blank lines skipped. A record's
 //!   fields are an object of header → cell, every cell a string (`""` when empty), in header
@@ -38,8 +53,31 @@
 //!   cell that is not UTF-8 is an error for that row only. A quote that is never closed is one
 //!   error at the row where it opened, after which the reader stops (the csv parser read the
 //!   rest of the input into that row); so does a row over the size limit.
+//! - **Syslog** (`syslog`, `rfc3164`, `rfc5424`): one message per line, parsed by
+//!   [`parse_syslog_line`] into `{protocol, pri, facility, severity, timestamp, hostname,
+//!   app_name, procid, msgid, structured_data, message}` (`protocol` `"rfc3164"`, `"rfc5424"` or
+//!   null for a line with no header; absent parts null; `facility`/`severity` as names such as
+//!   `"local4"`/`"info"`; `timestamp` RFC 3339 with the year and timezone policy of
+//!   [`SyslogOptions`]; `procid` a number when numeric; `structured_data` an object of SD-ID →
+//!   params; `message` without a leading BOM), plus `cisco: {facility, severity, message_id,
+//!   text}` for `%ASA-6-302013: text`-style messages and `body` when [`SyslogOptions::body`] is
+//!   set. Lines are framed, limited and recovered as for JSON lines.
+//! - **Splunk JSON** (`splunk-json`, `splunk`, `splunk-export`): the REST export stream (one
+//!   `{"preview":…,"offset":…,"result":{…}}` per line, read as lines) or the `/results` document
+//!   (`{"results":[…]}`, streamed). A record is the `result` object; preview rows and control
+//!   rows are dropped and not counted; the row's `offset` is added as `_offset`; `_time` is also
+//!   given as epoch milliseconds in `_time_ms`; with [`SplunkOptions::raw`], `_raw` is parsed
+//!   again into `_raw_parsed`. A stream whose last row lacks `"lastrow":true` ends with
+//!   [`ReadErrorKind::SplunkExportCutShort`]; a Splunk `ERROR`/`FATAL` message is an error.
+//! - **Splunk CSV** (`splunk-csv`): CSV as above, then a multivalue cell (one holding line breaks,
+//!   except `_raw`; or given by a `__mv_X` column, which is dropped) becomes an array, and `_time`
+//!   / `_raw` as for Splunk JSON.
 //!
-//! A UTF-8 BOM at the start of either is skipped.
+//! A UTF-8 BOM at the start of any input is skipped (and counted in offsets).
+//!
+//! Body parsers for the mapping engine: [`parse_kv`], [`parse_cef`], [`CaptureParser`] (behind
+//! [`BodyParser`]) and [`parse_raw`] for one record held in a string. Inputs on a command line are
+//! expanded by [`expand_inputs`] (stdin, files, directories, globs).
 //!
 //! # Example
 //!
