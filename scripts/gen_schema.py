@@ -5,12 +5,31 @@ Usage (from the repository root):
 
     python3 scripts/gen_schema.py [path/to/<version>-compiled.json]
 
-The default input is ../shared/ocsf/1.4.0-compiled.json (relative to the repository root).
-The output keeps only what ocsf-map needs: the classes listed in CLASSES, every object they
-reach transitively, the data types, and per attribute the fields used for derivation and
-validation. Keys are sorted and the output is compact, so regenerating from the same input
-gives identical bytes. A new OCSF version is a data change: run this script on the new
-compiled file and point `include_str!` in crates/schema/src/model.rs at the result.
+The default input is ../shared/ocsf/1.4.0-compiled.json (relative to the repository root): the
+OCSF server's export, with classes and objects fully resolved. The output keeps only what
+ocsf-map needs: the classes listed in CLASSES, every object they reach transitively (through
+any attribute, whatever its profile), the data types, and per attribute the fields used for
+derivation and validation. Keys are sorted and the output is compact, so regenerating from the
+same input gives identical bytes. A new OCSF version is a data change: run this script on the
+new compiled file and load the result (crates/schema embeds data/ocsf-1.4.0.json).
+
+Output format:
+
+    {"version": "1.4.0",
+     "classes": {"<name>": {"caption", "uid", "category_uid", "category_name" (e.g. "findings"),
+                            "category_caption" (e.g. "Findings"), "profiles": [...],
+                            "constraints": {"at_least_one"?: [...], "just_one"?: [...]},
+                            "attributes": {"<name>": ATTRIBUTE}}},
+     "objects": {"<name>": {"caption", "constraints", "attributes", "observable"?}},
+     "types":   {"<name>": {"caption", "base" (the parent type, itself for primitives),
+                            "regex"?, "range"?: [lo, hi], "max_len"?, "observable"?, "values"?}}}
+
+    ATTRIBUTE = {"caption", "type", "requirement" (required|recommended|optional),
+                 "profile" (null = core), "is_array"? (only when true), "object_type"?,
+                 "enum"?: {"<id>": "<caption>"}, "sibling"?, "observable"?,
+                 "deprecated"?: {"message", "since"}}
+
+Fields marked ? are omitted when absent.
 """
 
 import json

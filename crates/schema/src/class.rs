@@ -84,7 +84,7 @@ impl<'s> Class<'s> {
     /// name the same attribute. An attribute of a profile that is not in `profiles` is an error
     /// ([`PathErrorKind::NeedsProfile`]). A path that goes below a free-form attribute
     /// (`unmapped.anything`, `enrichments.data.anything`) resolves to that free-form attribute;
-    /// see [`Attribute::is_free_form`].
+    /// see [`Attribute::is_free_form`]. Names in `profiles` that are not profiles are ignored.
     pub fn attribute(&self, path: &str, profiles: &[&str]) -> Result<Attribute<'s>, PathError> {
         let mask = self.schema.profile_mask(profiles.iter().copied());
         self.resolve(path, mask)
