@@ -381,3 +381,57 @@ pub(crate) fn epoch_ms(text: &str, offset: UtcOffset) -> Option<i64> {
     let local = offset.fixed().from_local_datetime(&naive).single()?;
     Some(local.timestamp_millis())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at_reference(line: &str, y: i32, m: u32, d: u32) -> Value {
+        let reference = NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
+        parse_at(line, &SyslogOptions::default(), reference)["timestamp"].clone()
+    }
+
+    #[test]
+    fn a_december_line_read_in_january_is_from_the_year_before() {
+        let timestamp = at_reference("Dec 31 23:59:59 h a: x", 2024, 1, 1);
+        assert_eq!(timestamp, "2023-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn a_line_up_to_a_day_after_the_reference_is_from_its_year() {
+        assert_eq!(
+            at_reference("Jun 16 00:00:00 h a: x", 2024, 6, 15),
+            "2024-06-16T00:00:00Z"
+        );
+        assert_eq!(
+            at_reference("Jun 17 00:00:00 h a: x", 2024, 6, 15),
+            "2023-06-17T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn split_pri_rejects_values_over_191() {
+        assert_eq!(split_pri("<191>x"), Some((191, "x")));
+        assert_eq!(split_pri("<192>x"), None);
+        assert_eq!(split_pri("<>x"), None);
+    }
+
+    #[test]
+    fn epoch_ms_reads_splunk_time_spellings() {
+        let utc = UtcOffset::UTC;
+        assert_eq!(epoch_ms("1354063445.208", utc), Some(1_354_063_445_208));
+        assert_eq!(
+            epoch_ms("2020-12-23 19:43:35.000 UTC", utc),
+            Some(1_608_752_615_000)
+        );
+        assert_eq!(
+            epoch_ms("2012-11-27T16:44:05.208-08:00", utc),
+            Some(1_354_063_445_208)
+        );
+        assert_eq!(
+            epoch_ms("2012-11-27 16:44:05", utc),
+            Some(1_354_034_645_000)
+        );
+        assert_eq!(epoch_ms("yesterday", utc), None);
+    }
+}

@@ -206,8 +206,8 @@ fn utc_offsets_parse_in_the_usual_spellings() {
 }
 
 #[test]
-fn without_a_year_option_a_date_after_the_reference_is_last_year() {
-    // open_read's reference date is today: a timestamp tomorrow + 2 days is from last year.
+fn without_a_year_option_open_read_uses_the_current_year() {
+    // open_read's reference date is today; Jan 1 is never more than a day after it.
     let options = ReaderOptions {
         format: Some(Format::Syslog),
         ..ReaderOptions::default()
