@@ -12,7 +12,10 @@ Examples:
   ocsf-map --mapping mappings/suricata-alert.yaml samples/suricata/eve-alerts.log
   ocsf-map -m mappings/zeek-conn.yaml -o conn.ocsf.jsonl --dead-letter conn.failed.jsonl conn.log
   ocsf-map check mappings/*.yaml
-  ocsf-map validate findings.jsonl";
+  ocsf-map validate findings.jsonl
+  ocsf-map explain -m mappings/suricata-alert.yaml samples/suricata/eve-alerts.log --record 3
+  ocsf-map test mappings/
+  ocsf-map coverage -m mappings/zeek-conn.yaml samples/zeek/conn.log --min-required 100";
 
 /// Turns security logs into OCSF 1.4 documents through a declarative YAML mapping.
 #[derive(Debug, Parser)]
@@ -37,6 +40,104 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Check OCSF documents (JSON lines, a JSON array, or one document) against OCSF 1.4.0.
     Validate(ValidateFilesArgs),
+    /// Show what every rule does with one record, and which source fields no rule reads.
+    Explain(ExplainArgs),
+    /// Run the fixture cases beside mappings (`x.yaml` → `x.tests/<case>/`).
+    Test(TestArgs),
+    /// Over a corpus: unread source fields, OCSF attribute fill rates, rules and lookups that fired.
+    Coverage(CoverageArgs),
+}
+
+/// How inputs are read (shared by the commands that read records).
+#[derive(Debug, Args)]
+pub(crate) struct InputArgs {
+    /// Input format; default: the mapping's `source.format`, else the file extension, else
+    /// sniffed from the content.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) format: Option<String>,
+
+    /// CSV field delimiter (one character; `\t` for tab).
+    #[arg(long, value_name = "CHAR")]
+    pub(crate) delimiter: Option<String>,
+
+    /// Longest record accepted, in bytes; longer ones fail without being buffered.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub(crate) max_record_bytes: usize,
+}
+
+/// `ocsf-map explain --mapping M INPUT --record N`
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// The YAML mapping file.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) mapping: PathBuf,
+
+    /// Input files, read in order; `-` or none reads stdin.
+    #[arg(value_name = "INPUT")]
+    pub(crate) inputs: Vec<PathBuf>,
+
+    /// Which record to explain: its 1-based number across the inputs.
+    #[arg(short, long, value_name = "N", default_value_t = 1)]
+    pub(crate) record: u64,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+
+    #[command(flatten)]
+    pub(crate) diagnostics: DiagnosticArgs,
+}
+
+/// `ocsf-map test [MAPPING|DIR]...`
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    /// Mapping files, or directories of them (default: `mappings`).
+    #[arg(value_name = "MAPPING|DIR")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Rewrite each case's expected.jsonl with the current output.
+    #[arg(long)]
+    pub(crate) update: bool,
+
+    /// Also write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) junit: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) diagnostics: DiagnosticArgs,
+}
+
+/// `ocsf-map coverage --mapping M INPUT...`
+#[derive(Debug, Args)]
+pub(crate) struct CoverageArgs {
+    /// The YAML mapping file.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) mapping: PathBuf,
+
+    /// Input files, read in order; `-` or none reads stdin.
+    #[arg(value_name = "INPUT")]
+    pub(crate) inputs: Vec<PathBuf>,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    /// Fail (exit 1) when a class's required attributes are filled less than PERCENT of the time.
+    #[arg(long, value_name = "PERCENT")]
+    pub(crate) min_required: Option<f64>,
+
+    /// Fail (exit 1) when a class's recommended attributes are filled less than PERCENT of the time.
+    #[arg(long, value_name = "PERCENT")]
+    pub(crate) min_recommended: Option<f64>,
+
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+
+    #[command(flatten)]
+    pub(crate) diagnostics: DiagnosticArgs,
 }
 
 /// `ocsf-map validate FILE...`
@@ -68,22 +169,21 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) dead_letter: Option<PathBuf>,
 
-    /// Input format; default: the mapping's `source.format`, else the file extension, else
-    /// sniffed from the content.
-    #[arg(long, value_name = "FORMAT")]
-    pub(crate) format: Option<String>,
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
 
-    /// CSV field delimiter (one character; `\t` for tab).
-    #[arg(long, value_name = "CHAR")]
-    pub(crate) delimiter: Option<String>,
+    /// Show the first groups (pretty-printed, with their validation result) instead of writing
+    /// anything.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+
+    /// With --dry-run: how many groups to show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub(crate) preview: u64,
 
     /// How emitted documents are checked against OCSF 1.4.0.
     #[arg(long, value_enum, default_value_t = ValidateArg::Strict)]
     pub(crate) validate: ValidateArg,
-
-    /// Longest record accepted, in bytes; longer ones fail without being buffered.
-    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
-    pub(crate) max_record_bytes: usize,
 
     /// Print at most N record errors on stderr (all of them go to --dead-letter).
     #[arg(long, value_name = "N", default_value_t = 20)]

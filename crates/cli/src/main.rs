@@ -1,18 +1,22 @@
 //! `ocsf-map`: turns security logs into OCSF 1.4 documents through a YAML mapping.
 //!
 //! The binary only wires the library crates together: it parses arguments ([`args`]), runs the
-//! command ([`run`], [`check`], [`validate`]) and turns the outcome into an exit code:
+//! command ([`run`], [`check`], [`validate`], [`explain`], [`fixtures`], [`coverage`]) and turns the outcome into an exit code:
 //!
 //! | code | meaning |
 //! |---|---|
 //! | 0 | every record was mapped (or skipped by the filter); `check`: no errors |
-//! | 1 | the run finished but some records failed (see `--dead-letter`); `validate`: invalid documents |
+//! | 1 | the run finished but some records failed (see `--dead-letter`); `validate`: invalid documents; `test`: failing cases; `coverage`: below a minimum; `explain`: the record fails |
 //! | 2 | nothing was done: the mapping, the arguments or an input/output is unusable |
 //!
 //! A closed stdout (`ocsf-map ... | head`) ends the run quietly with code 0.
 
 mod args;
 mod check;
+mod coverage;
+mod explain;
+mod fixtures;
+mod load;
 mod report;
 mod run;
 mod validate;
@@ -28,6 +32,9 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Some(Command::Check(check)) => check::check(&check),
         Some(Command::Validate(files)) => validate::validate(&files),
+        Some(Command::Explain(args)) => explain::explain(&args),
+        Some(Command::Test(args)) => fixtures::test(&args),
+        Some(Command::Coverage(args)) => coverage::coverage(&args),
         None => run::run(&cli.run),
     };
     ExitCode::from(status as u8)

@@ -1,34 +1,31 @@
 //! The main command: map inputs to OCSF.
 
-use std::path::PathBuf;
+use std::io::Write;
 
-use ocsf_map_mapping::CompiledMapping;
+use ocsf_map_mapping::{CompiledMapping, Mapper};
 use ocsf_map_pipeline::{Event, Outputs, PipelineError, Stats, Validation};
-use ocsf_map_readers::{Format, Input, ReaderOptions};
+use ocsf_map_readers::{Input, ReaderOptions};
 use ocsf_map_sinks::{DeadLetterWriter, JsonLinesSink, Sink, SinkError};
 
 use crate::Status;
 use crate::args::{RunArgs, ValidateArg};
-use crate::report;
+use crate::{load, report};
 
 pub(crate) fn run(args: &RunArgs) -> Status {
-    let Some(mapping) = load_mapping(args) else {
+    let Some(path) = args.mapping.as_deref() else {
         return Status::Error;
     };
-    let Some(reader_options) = reader_options(args, &mapping) else {
+    let Some(mapping) = load::mapping(path, &args.diagnostics) else {
         return Status::Error;
     };
-    let inputs = inputs(args);
-    for input in &inputs {
-        if let Input::Path(p) = input
-            && let Err(e) = std::fs::metadata(p)
-        {
-            report::line(format_args!(
-                "error: cannot read input {}: {e}",
-                p.display()
-            ));
-            return Status::Error;
-        }
+    let Some(reader_options) = load::reader_options(&args.input, &mapping) else {
+        return Status::Error;
+    };
+    let Some(inputs) = load::inputs(&args.inputs) else {
+        return Status::Error;
+    };
+    if args.dry_run {
+        return dry_run(args, &mapping, &inputs, &reader_options);
     }
     let mut sink: Box<dyn Sink> = match &args.output {
         None => Box::new(JsonLinesSink::stdout()),
@@ -116,82 +113,6 @@ pub(crate) fn run(args: &RunArgs) -> Status {
     }
 }
 
-fn load_mapping(args: &RunArgs) -> Option<CompiledMapping> {
-    let path = args.mapping.as_ref()?;
-    let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            report::line(format_args!("error: cannot read mapping {name}: {e}"));
-            return None;
-        }
-    };
-    match ocsf_map_mapping::compile(&name, &text) {
-        Ok(mapping) => {
-            report::diagnostics(&args.diagnostics, mapping.file(), mapping.warnings());
-            Some(mapping)
-        }
-        Err(e) => {
-            report::diagnostics(&args.diagnostics, &e.file, &e.diagnostics);
-            let n = e.diagnostics.iter().filter(|d| d.is_error()).count();
-            report::line(format_args!(
-                "error: could not compile {name} ({n} error{})",
-                if n == 1 { "" } else { "s" }
-            ));
-            None
-        }
-    }
-}
-
-fn reader_options(args: &RunArgs, mapping: &CompiledMapping) -> Option<ReaderOptions> {
-    let hints = mapping.source_hints();
-    let mut options = ReaderOptions {
-        max_record_bytes: args.max_record_bytes,
-        ..Default::default()
-    };
-    let format_name = args.format.as_deref().or(hints.format.as_deref());
-    if let Some(name) = format_name {
-        match name.parse::<Format>() {
-            Ok(f) => options.format = Some(f),
-            Err(e) => {
-                let from = if args.format.is_some() {
-                    "--format"
-                } else {
-                    "the mapping's source.format"
-                };
-                report::line(format_args!("error: {from}: {e}"));
-                return None;
-            }
-        }
-    }
-    match args.delimiter.as_deref() {
-        Some("\\t") => options.csv.delimiter = b'\t',
-        Some(d) if d.len() == 1 => options.csv.delimiter = d.as_bytes()[0],
-        Some(d) => {
-            report::line(format_args!(
-                "error: --delimiter must be one ASCII character, not `{d}`"
-            ));
-            return None;
-        }
-        None => {
-            if let Some(d) = hints.delimiter {
-                options.csv.delimiter = d;
-            }
-        }
-    }
-    Some(options)
-}
-
-fn inputs(args: &RunArgs) -> Vec<Input> {
-    if args.inputs.is_empty() {
-        return vec![Input::Stdin];
-    }
-    args.inputs
-        .iter()
-        .map(|p: &PathBuf| Input::from_arg(p.as_os_str()))
-        .collect()
-}
-
 fn summary(stats: &Stats) {
     let mut line = format!(
         "ocsf-map: {} records read, {} mapped into {} documents, {} skipped by filter, {} failed",
@@ -201,4 +122,58 @@ fn summary(stats: &Stats) {
         line.push_str(&format!(", {} validation warnings", stats.warnings));
     }
     report::line(format_args!("{line}"));
+}
+
+/// `--dry-run`: show the first groups; write and send nothing.
+fn dry_run(
+    args: &RunArgs,
+    mapping: &CompiledMapping,
+    inputs: &[Input],
+    options: &ReaderOptions,
+) -> Status {
+    let mapper = Mapper::new(mapping);
+    let mut out = std::io::stdout().lock();
+    let mut total = ocsf_map_authoring::PreviewStats::default();
+    for input in inputs {
+        if total.shown >= args.preview {
+            break;
+        }
+        let mut reader = match ocsf_map_readers::open(input, options) {
+            Ok(r) => r,
+            Err(e) => {
+                report::line(format_args!("error: {e}"));
+                return Status::Error;
+            }
+        };
+        let left = args.preview - total.shown;
+        let mut nothing_more = |_: &mut dyn Write, _: &[serde_json::Value]| Ok(());
+        match ocsf_map_authoring::preview(
+            &mapper,
+            reader.as_mut(),
+            left,
+            &mut out,
+            &mut nothing_more,
+        ) {
+            Ok(s) => {
+                total.read += s.read;
+                total.shown += s.shown;
+                total.skipped += s.skipped;
+                total.failed += s.failed;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Status::Success,
+            Err(e) => {
+                report::line(format_args!("error: {e}"));
+                return Status::Error;
+            }
+        }
+    }
+    report::line(format_args!(
+        "dry run: {} groups shown from {} records read ({} skipped by filter, {} failed); nothing written",
+        total.shown, total.read, total.skipped, total.failed
+    ));
+    if total.failed > 0 {
+        Status::Failure
+    } else {
+        Status::Success
+    }
 }

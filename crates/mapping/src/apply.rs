@@ -9,7 +9,7 @@ use ocsf_map_schema::Class;
 use serde_json::{Map, Value};
 
 use crate::error::MapError;
-use crate::program::{CompiledMapping, Field, ForEach, Output, Spec, SpecKind};
+use crate::program::{CompiledMapping, Cond, Field, ForEach, Output, Spec, SpecKind};
 use crate::scope::{Scope, json_to_jv, jv_to_json};
 use crate::trace::{LookupResult, NoTrace, Rule, Tracer};
 
@@ -126,14 +126,7 @@ impl<T: Tracer> Run<'_, '_, T> {
         };
         self.rescope(&mut ctx);
         if let Some(filter) = &m.filter {
-            let keep = self
-                .truthy(filter.expr.0, &ctx)
-                .map_err(|message| MapError {
-                    target: "filter".into(),
-                    line: filter.line,
-                    message,
-                })?;
-            self.tracer.filter(keep);
+            let keep = self.condition(filter, &ctx)?;
             if !keep {
                 return Ok(Outcome::Skipped);
             }
@@ -148,17 +141,11 @@ impl<T: Tracer> Run<'_, '_, T> {
         let start = out.len();
         for (index, output) in m.outputs.iter().enumerate() {
             let before = out.len();
-            if let Some(when) = &output.when {
-                let on = self.truthy(when.expr.0, &ctx).map_err(|message| MapError {
-                    target: format!("{} (when)", output.class.name()),
-                    line: when.line,
-                    message,
-                })?;
-                self.tracer.condition(when.line, on);
-                if !on {
-                    self.tracer.output(index, output.class.name(), 0);
-                    continue;
-                }
+            if let Some(when) = &output.when
+                && !self.condition(when, &ctx)?
+            {
+                self.tracer.output(index, output.class.name(), 0);
+                continue;
             }
             match &output.for_each {
                 None => out.push(self.document(output, &ctx)?),
@@ -260,12 +247,10 @@ impl<T: Tracer> Run<'_, '_, T> {
             line: spec.line,
             message,
         };
-        if let Some(when) = spec.when {
-            let holds = self.truthy(when.0, ctx).map_err(fail)?;
-            self.tracer.condition(spec.line, holds);
-            if !holds {
-                return Ok(None);
-            }
+        if let Some(when) = &spec.when
+            && !self.condition(when, ctx)?
+        {
+            return Ok(None);
         }
         let value = match &spec.kind {
             SpecKind::Literal(v) => Some(v.clone()),
@@ -368,11 +353,25 @@ impl<T: Tracer> Run<'_, '_, T> {
         });
     }
 
-    fn truthy(&self, expr: usize, ctx: &Ctx<'_>) -> Result<bool, String> {
-        self.m.exprs[expr]
+    /// Evaluates a `filter` or `when` condition.
+    fn condition(&mut self, cond: &Cond, ctx: &Ctx<'_>) -> Result<bool, MapError> {
+        let holds = self.m.exprs[cond.expr.0]
             .eval(&ctx.scope)
             .map(|v| v.is_true())
-            .map_err(|e| describe(&e))
+            .map_err(|e| MapError {
+                target: cond.target.clone(),
+                line: cond.line,
+                message: describe(&e),
+            })?;
+        let rule = Rule {
+            target: &cond.target,
+            line: cond.line,
+            source: &cond.source,
+            reads: &cond.reads,
+            attribute_type: None,
+        };
+        self.tracer.condition(rule, holds);
+        Ok(holds)
     }
 }
 

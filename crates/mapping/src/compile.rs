@@ -483,7 +483,7 @@ impl<'t> Compiler<'t> {
             Some((_, v)) => self.profiles(v, class),
             None => Vec::new(),
         };
-        let when = get("when").and_then(|(_, v)| self.cond(v, "`when`"));
+        let mut when = get("when").and_then(|(_, v)| self.cond(v, "`when`"));
         let var: Arc<str> = match get("as") {
             Some((k, v)) => {
                 let name = self.string(v, "`as`").unwrap_or_else(|| "item".to_owned());
@@ -524,6 +524,9 @@ impl<'t> Compiler<'t> {
             }
         };
         let class = class?;
+        if let Some(w) = &mut when {
+            w.target = format!("{} (when)", class.name());
+        }
         let span = get("class").map_or(node.span.clone(), |(_, v)| v.span.clone());
         lint::required(&mut self.diags, class, &profiles, &fields, span);
         Some(Output {
@@ -608,7 +611,34 @@ impl<'t> Compiler<'t> {
                 return None;
             }
         };
-        Some(Cond { expr, line })
+        let source = self.exprs[expr.0].clone();
+        let reads = self.expr_reads(&source);
+        Some(Cond {
+            expr,
+            line,
+            target: what.trim_matches('`').to_owned(),
+            source,
+            reads,
+        })
+    }
+
+    /// The record fields an expression reads.
+    fn expr_reads(&self, source: &str) -> Vec<String> {
+        let own = |name: &String| !self.let_names.contains(name) && name != "record";
+        let mut reads: Vec<String> = self
+            .env
+            .compile_expression(source)
+            .map(|e| {
+                e.undeclared_variables(true)
+                    .into_iter()
+                    .filter(own)
+                    .collect()
+            })
+            .unwrap_or_default();
+        reads.extend(record_subscripts(source));
+        reads.sort();
+        reads.dedup();
+        reads
     }
 
     /// Byte offset where a scalar's text starts (past an opening quote), when the text in the
@@ -810,7 +840,7 @@ impl<'t> Compiler<'t> {
     /// Records what a rule says and which record fields it reads (for `explain`, `coverage`).
     fn annotate(&self, spec: &mut Spec) {
         let own = |name: &String| !self.let_names.contains(name) && name != "record";
-        let (source, reads): (String, Vec<String>) = match &spec.kind {
+        let (source, mut reads): (String, Vec<String>) = match &spec.kind {
             SpecKind::Literal(v) => (v.to_string(), Vec::new()),
             SpecKind::Path(sel) => (sel.text.clone(), sel.reads().into_iter().collect()),
             SpecKind::Template(id) => {
@@ -824,34 +854,39 @@ impl<'t> Compiler<'t> {
                             .collect()
                     })
                     .unwrap_or_default();
-                (self.template_sources[id.0].clone(), reads)
+                let source = self.template_sources[id.0].clone();
+                let mut reads: Vec<String> = reads;
+                reads.extend(record_subscripts(&source));
+                (source, reads)
             }
             SpecKind::Expr(id) => {
                 let src = &self.exprs[id.0];
-                let reads = self
-                    .env
-                    .compile_expression(src)
-                    .map(|e| {
-                        e.undeclared_variables(true)
-                            .into_iter()
-                            .filter(own)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                (format!("expr: {src}"), reads)
+                (format!("expr: {src}"), self.expr_reads(src))
             }
-            SpecKind::Object(_) => ("fields: ...".to_owned(), Vec::new()),
-            SpecKind::Array(_) => ("[...]".to_owned(), Vec::new()),
-            SpecKind::ForEach(each, _) => (
+            // Composite rules read what their parts read.
+            SpecKind::Object(fields) => (
+                "fields: ...".to_owned(),
+                fields
+                    .iter()
+                    .flat_map(|f| f.spec.reads.iter().cloned())
+                    .collect(),
+            ),
+            SpecKind::Array(items) => (
+                "[...]".to_owned(),
+                items.iter().flat_map(|i| i.reads.iter().cloned()).collect(),
+            ),
+            SpecKind::ForEach(each, body) => (
                 format!("for_each: {}", each.source.source),
-                each.source.reads.clone(),
+                each.source
+                    .reads
+                    .iter()
+                    .chain(&body.reads)
+                    .cloned()
+                    .collect(),
             ),
         };
-        let mut reads = reads;
-        if let Some(when) = spec.when
-            && let Ok(e) = self.env.compile_expression(&self.exprs[when.0])
-        {
-            reads.extend(e.undeclared_variables(true).into_iter().filter(own));
+        if let Some(when) = &spec.when {
+            reads.extend(when.reads.iter().cloned());
         }
         reads.sort();
         reads.dedup();
@@ -1000,7 +1035,9 @@ impl<'t> Compiler<'t> {
             spec.default = Some(v.to_json());
         }
         if let Some((_, v)) = get("when") {
-            spec.when = Some(self.cond(v, "`when`")?.expr);
+            let mut cond = self.cond(v, "`when`")?;
+            cond.target = format!("{} (when)", target.display());
+            spec.when = Some(cond);
         }
         if let Some((_, v)) = get("required") {
             match v.kind {
@@ -1136,6 +1173,23 @@ fn spec_shell(line: usize) -> Spec {
         source: String::new(),
         reads: Vec::new(),
     }
+}
+
+/// Field names a template or expression reads as `record['name']` or `record["name"]` (names
+/// that are not identifiers, like Zeek's `id.orig_h`).
+fn record_subscripts(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = source;
+    while let Some(i) = rest.find("record[") {
+        rest = &rest[i + "record[".len()..];
+        let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            names.push(rest[1..1 + end].to_owned());
+        }
+    }
+    names
 }
 
 fn is_prefix(a: &[String], b: &[String]) -> bool {

@@ -82,6 +82,12 @@ pub(crate) struct LookupId(pub(crate) usize);
 pub(crate) struct Cond {
     pub(crate) expr: ExprId,
     pub(crate) line: usize,
+    /// `filter`, or `<target> (when)`: what messages and tracers call it.
+    pub(crate) target: String,
+    /// The expression as written.
+    pub(crate) source: String,
+    /// The record fields it reads.
+    pub(crate) reads: Vec<String>,
 }
 
 /// A named value computed once per record.
@@ -132,7 +138,7 @@ pub(crate) struct Spec {
     /// Overrides the lookup table's own fallback.
     pub(crate) fallback: Option<Value>,
     pub(crate) default: Option<Value>,
-    pub(crate) when: Option<ExprId>,
+    pub(crate) when: Option<Cond>,
     pub(crate) required: bool,
     /// 1-based line of the rule in the mapping file.
     pub(crate) line: usize,

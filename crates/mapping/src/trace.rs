@@ -6,19 +6,15 @@ use serde_json::Value;
 /// [`Mapper::apply`](crate::Mapper::apply) runs with a tracer that does nothing, which the
 /// compiler removes: tracing costs nothing when it is not asked for.
 pub trait Tracer {
-    /// The filter kept (`true`) or skipped the record.
-    fn filter(&mut self, kept: bool) {
-        let _ = kept;
-    }
-
     /// A `let` value was computed; `None` when its source was missing.
     fn let_value(&mut self, rule: Rule<'_>, value: Option<&Value>) {
         let _ = (rule, value);
     }
 
-    /// A `when:` condition (of an output or a rule) was evaluated.
-    fn condition(&mut self, line: usize, holds: bool) {
-        let _ = (line, holds);
+    /// A condition was evaluated: the `filter` (target `filter`; false means the record is
+    /// skipped) or a `when:` (target `<attribute or class> (when)`).
+    fn condition(&mut self, rule: Rule<'_>, holds: bool) {
+        let _ = (rule, holds);
     }
 
     /// A lookup table translated `key`.

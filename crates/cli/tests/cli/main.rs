@@ -3,6 +3,7 @@
 //! One test binary, modules by topic (ripgrep's layout). Paths are relative to the repository
 //! root. Set `UPDATE_GOLDEN=1` to rewrite the golden files after a deliberate change.
 
+mod authoring;
 mod errors;
 mod golden;
 mod io;

@@ -1,0 +1,99 @@
+//! What several commands share: loading a mapping (printing its diagnostics), reader options,
+//! the list of inputs.
+
+use std::path::{Path, PathBuf};
+
+use ocsf_map_mapping::CompiledMapping;
+use ocsf_map_readers::{Format, Input, ReaderOptions};
+
+use crate::args::{DiagnosticArgs, InputArgs};
+use crate::report;
+
+/// Reads and compiles a mapping, printing its warnings, or its errors and `None`.
+pub(crate) fn mapping(path: &Path, diagnostics: &DiagnosticArgs) -> Option<CompiledMapping> {
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            report::line(format_args!("error: cannot read mapping {name}: {e}"));
+            return None;
+        }
+    };
+    match ocsf_map_mapping::compile(&name, &text) {
+        Ok(mapping) => {
+            report::diagnostics(diagnostics, mapping.file(), mapping.warnings());
+            Some(mapping)
+        }
+        Err(e) => {
+            report::diagnostics(diagnostics, &e.file, &e.diagnostics);
+            let n = e.diagnostics.iter().filter(|d| d.is_error()).count();
+            report::line(format_args!(
+                "error: could not compile {name} ({n} error{})",
+                if n == 1 { "" } else { "s" }
+            ));
+            None
+        }
+    }
+}
+
+/// Reader options from the command line, falling back to the mapping's `source:` hints.
+pub(crate) fn reader_options(args: &InputArgs, mapping: &CompiledMapping) -> Option<ReaderOptions> {
+    let hints = mapping.source_hints();
+    let mut options = ReaderOptions {
+        max_record_bytes: args.max_record_bytes,
+        ..Default::default()
+    };
+    if let Some(name) = args.format.as_deref().or(hints.format.as_deref()) {
+        match name.parse::<Format>() {
+            Ok(f) => options.format = Some(f),
+            Err(e) => {
+                let from = if args.format.is_some() {
+                    "--format"
+                } else {
+                    "the mapping's source.format"
+                };
+                report::line(format_args!("error: {from}: {e}"));
+                return None;
+            }
+        }
+    }
+    match args.delimiter.as_deref() {
+        Some("\\t") => options.csv.delimiter = b'\t',
+        Some(d) if d.len() == 1 => options.csv.delimiter = d.as_bytes()[0],
+        Some(d) => {
+            report::line(format_args!(
+                "error: --delimiter must be one ASCII character, not `{d}`"
+            ));
+            return None;
+        }
+        None => {
+            if let Some(d) = hints.delimiter {
+                options.csv.delimiter = d;
+            }
+        }
+    }
+    Some(options)
+}
+
+/// The inputs to read (stdin when none), each checked to exist.
+pub(crate) fn inputs(paths: &[PathBuf]) -> Option<Vec<Input>> {
+    if paths.is_empty() {
+        return Some(vec![Input::Stdin]);
+    }
+    let inputs: Vec<Input> = paths
+        .iter()
+        .map(|p| Input::from_arg(p.as_os_str()))
+        .collect();
+    for input in &inputs {
+        if let Input::Path(p) = input
+            && let Err(e) = std::fs::metadata(p)
+        {
+            report::line(format_args!(
+                "error: cannot read input {}: {e}",
+                p.display()
+            ));
+            return None;
+        }
+    }
+    Some(inputs)
+}
