@@ -335,3 +335,81 @@ fn is_loopback(url: &Url) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(f: impl FnOnce(&mut IntakeConfig)) -> Result<ValidatedIntake, ConfigError> {
+        let mut c = IntakeConfig::default();
+        f(&mut c);
+        c.validate()
+    }
+
+    #[test]
+    fn the_region_picks_the_host_and_the_token_url() {
+        let v = with(|c| c.region = Region::Eu).unwrap();
+        assert_eq!(
+            v.intake_url().as_str(),
+            "https://findings.eu.security.cisco.com/api/v1/custom_detection_findings"
+        );
+        assert_eq!(
+            v.token_url().as_str(),
+            "https://visibility.eu.amp.cisco.com/iroh/oauth2/token"
+        );
+    }
+
+    #[test]
+    fn the_endpoint_is_a_base_url_the_path_is_appended_to() {
+        let v = with(|c| {
+            c.endpoint = Some("https://proxy.example/xdr/".into());
+            c.mode = IntakeMode::Bundle;
+        })
+        .unwrap();
+        assert_eq!(
+            v.intake_url().as_str(),
+            "https://proxy.example/xdr/api/v1/detection_findings"
+        );
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_to_loopback() {
+        assert!(with(|c| c.endpoint = Some("http://findings.example".into())).is_err());
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://[::1]:9",
+            "http://localhost",
+        ] {
+            assert!(with(|c| c.endpoint = Some(ok.into())).is_ok(), "{ok}");
+        }
+        assert!(with(|c| c.token_url = Some("http://10.0.0.1/token".into())).is_err());
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_refused() {
+        let e =
+            with(|c| c.endpoint = Some("https://id:secret@findings.example".into())).unwrap_err();
+        assert!(!e.to_string().contains("secret@"), "{e}");
+    }
+
+    #[test]
+    fn a_header_the_sink_sets_cannot_be_overridden() {
+        assert!(with(|c| c.headers = vec!["Authorization: Bearer x".into()]).is_err());
+        assert!(with(|c| c.headers = vec!["X-Run: 1".into()]).is_ok());
+        assert!(with(|c| c.headers = vec!["no colon".into()]).is_err());
+    }
+
+    #[test]
+    fn the_budget_sets_the_pace() {
+        let v = with(|c| c.max_requests_per_hour = 8000).unwrap();
+        assert_eq!(v.pace_interval(), Duration::from_millis(450));
+        assert!(with(|c| c.max_requests_per_hour = 0).is_err());
+    }
+
+    #[test]
+    fn regions_and_modes_parse() {
+        assert_eq!("APJC".parse::<Region>().unwrap(), Region::Apjc);
+        assert_eq!("bundle".parse::<IntakeMode>().unwrap(), IntakeMode::Bundle);
+        assert!("mars".parse::<Region>().is_err());
+    }
+}

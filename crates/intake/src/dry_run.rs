@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::checkpoint::Checkpoint;
 use crate::config::{IntakeMode, ValidatedIntake};
 use crate::request::{write_request, write_token_request};
-use crate::sink::{Group, OnOutcome, Outcome, Prepared, bundle_request, prepare};
+use crate::sink::{Group, OnOutcome, Prepared, bundle_request, prepare};
 
 /// Writes each HTTP request a real run would send — method and URL, headers with the token
 /// redacted, body — to a writer, touching no network. The same checks run as in
@@ -62,12 +62,11 @@ impl DryRunSink {
             Some(p) if groups.len() == 1 => p,
             _ => bundle_request(&self.cfg, &groups),
         };
-        let io = |e| io_error(e);
         if !self.token_shown {
-            write_token_request(&mut self.out, &self.cfg.token_url).map_err(io)?;
+            write_token_request(&mut self.out, &self.cfg.token_url).map_err(io_error)?;
             self.token_shown = true;
         }
-        write_request(&mut self.out, &planned).map_err(io)?;
+        write_request(&mut self.out, &planned).map_err(io_error)?;
         self.requests += 1;
         Ok(())
     }
@@ -109,9 +108,4 @@ impl Sink for DryRunSink {
         self.flush_pending()?;
         self.out.flush().map_err(io_error)
     }
-}
-
-#[allow(dead_code)]
-fn _assert_outcome_is_send(o: Outcome) -> impl Send {
-    o
 }

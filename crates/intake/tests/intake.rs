@@ -51,8 +51,7 @@ impl Server {
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"detection_id": "d"})))
     }
 
-    fn intake(&self, status: u16) -> wiremock::MockBuilder {
-        let _ = status;
+    fn intake(&self) -> wiremock::MockBuilder {
         Mock::given(method("POST")).and(path("/api/v1/custom_detection_findings"))
     }
 
@@ -123,7 +122,7 @@ fn too_many_requests_waits_for_retry_after_then_resends_the_same_body() {
     let s = Server::start();
     s.token(600, 1);
     s.mount(
-        s.intake(429)
+        s.intake()
             .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
             .up_to_n_times(1)
             .with_priority(1),
@@ -147,7 +146,7 @@ fn service_unavailable_is_retried() {
     let s = Server::start();
     s.token(600, 1);
     s.mount(
-        s.intake(503)
+        s.intake()
             .respond_with(ResponseTemplate::new(503))
             .up_to_n_times(2)
             .with_priority(1),
@@ -166,7 +165,7 @@ fn a_slow_answer_times_out_and_is_resent_with_the_same_uid() {
     let s = Server::start();
     s.token(600, 1);
     s.mount(
-        s.intake(200)
+        s.intake()
             .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
             .up_to_n_times(1)
             .with_priority(1),
@@ -186,7 +185,7 @@ fn a_401_fetches_a_new_token_once() {
     let s = Server::start();
     s.token(600, 2);
     s.mount(
-        s.intake(401)
+        s.intake()
             .respond_with(ResponseTemplate::new(401))
             .up_to_n_times(1)
             .with_priority(1),
@@ -201,7 +200,7 @@ fn a_401_fetches_a_new_token_once() {
 fn a_401_to_a_fresh_token_ends_the_run() {
     let s = Server::start();
     s.token(600, 2);
-    s.mount(s.intake(401).respond_with(ResponseTemplate::new(401)));
+    s.mount(s.intake().respond_with(ResponseTemplate::new(401)));
     let (summary, _) = run(config(&s.base()), None, [1]);
     assert!(
         matches!(summary, Err(IntakeError::Unauthorized)),
@@ -230,7 +229,7 @@ fn a_client_error_is_rejected_with_the_answer_and_the_position() {
     let s = Server::start();
     s.token(600, 1);
     s.mount(
-        s.intake(400)
+        s.intake()
             .respond_with(
                 ResponseTemplate::new(400).set_body_string(r#"{"message":"bad finding"}"#),
             )
