@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use minijinja::value::Value as Jv;
 use minijinja::{ErrorKind, Expression, Template};
-use ocsf_map_record::Record;
+use ocsf_map_record::{Record, stable_uid};
 use ocsf_map_schema::Class;
 use serde_json::{Map, Value};
 
@@ -12,6 +12,9 @@ use crate::error::MapError;
 use crate::program::{CompiledMapping, Cond, Field, ForEach, Output, Spec, SpecKind};
 use crate::scope::{Scope, json_to_jv, jv_to_json};
 use crate::trace::{LookupResult, NoTrace, Rule, Tracer};
+
+/// The class whose documents get a derived `finding_info.uid` when the mapping sets none.
+const DETECTION_FINDING: u32 = 2004;
 
 /// One OCSF document produced by a mapping.
 #[derive(Clone, Debug)]
@@ -148,12 +151,12 @@ impl<T: Tracer> Run<'_, '_, T> {
                 continue;
             }
             match &output.for_each {
-                None => out.push(self.document(output, &ctx)?),
+                None => out.push(self.document(output, &ctx, (index, None))?),
                 Some(each) => {
                     let items = self.elements(each, &ctx, output.class.name())?;
-                    for item in items {
+                    for (i, item) in items.into_iter().enumerate() {
                         let inner = self.with_item(&ctx, &each.var, item);
-                        out.push(self.document(output, &inner)?);
+                        out.push(self.document(output, &inner, (index, Some(i)))?);
                     }
                 }
             }
@@ -163,8 +166,17 @@ impl<T: Tracer> Run<'_, '_, T> {
         Ok(Outcome::Mapped(out.len() - start))
     }
 
-    fn document(&mut self, output: &Output, ctx: &Ctx<'_>) -> Result<Document, MapError> {
+    /// Builds one document; `at` is (output index, `for_each` element index).
+    fn document(
+        &mut self,
+        output: &Output,
+        ctx: &Ctx<'_>,
+        at: (usize, Option<usize>),
+    ) -> Result<Document, MapError> {
         let mut doc = self.object(&output.fields, ctx)?;
+        if output.class.uid() == DETECTION_FINDING {
+            self.derive_finding_uid(&mut doc, ctx, at);
+        }
         if !output.profiles.is_empty() {
             let metadata = doc
                 .entry("metadata")
@@ -191,6 +203,34 @@ impl<T: Tracer> Run<'_, '_, T> {
             class: output.class,
             value: Value::Object(doc),
         })
+    }
+
+    /// A finding whose mapping sets no `finding_info.uid` gets one derived from the record, so
+    /// that the same record always gives the same finding identity (a re-sent finding is
+    /// recognisable). When a record can give several findings, the output and element indexes
+    /// take part too.
+    fn derive_finding_uid(
+        &self,
+        doc: &mut Map<String, Value>,
+        ctx: &Ctx<'_>,
+        at: (usize, Option<usize>),
+    ) {
+        let info = doc
+            .entry("finding_info")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(info) = info else { return };
+        if info.contains_key("uid") {
+            return;
+        }
+        let single = at.1.is_none() && self.m.mapping.finding_outputs == 1;
+        let uid = if single {
+            stable_uid(ctx.record)
+        } else {
+            stable_uid(
+                &serde_json::json!({"record": &**ctx.record, "output": at.0, "element": at.1}),
+            )
+        };
+        info.insert("uid".to_owned(), Value::String(uid));
     }
 
     /// Builds an object from `fields`; absent values leave their attribute out.

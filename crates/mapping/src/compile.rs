@@ -69,6 +69,11 @@ pub fn compile(name: &str, text: &str) -> Result<CompiledMapping, CompileError> 
             lets: parts.lets,
             let_names: Arc::from(c.let_names),
             lookups: c.lookups,
+            finding_outputs: parts
+                .outputs
+                .iter()
+                .filter(|o| o.class.uid() == 2004)
+                .count(),
             outputs: parts.outputs,
             source: parts.source,
             warnings: c.diags,

@@ -15,7 +15,10 @@ use crate::program::{Field, Lookup, Spec, SpecKind};
 
 /// Attributes the engine always fills, by object: the class's own and `metadata.version`.
 const ENGINE_FILLED: &[&str] = &["class_uid", "category_uid", "type_uid"];
+/// Detection findings also get a derived `finding_info.uid` when the mapping sets none.
+const ENGINE_FILLED_FINDING: &[&str] = &["class_uid", "category_uid", "type_uid", "finding_info"];
 const ENGINE_FILLED_METADATA: &[&str] = &["version"];
+const ENGINE_FILLED_FINDING_INFO: &[&str] = &["uid"];
 
 /// Checks one value rule bound to `attr` (at `path` in `class`). Folds literal coercions into
 /// `spec`.
@@ -154,11 +157,16 @@ pub(crate) fn required(
 ) {
     let entries: Vec<(&[String], &Field)> = fields.iter().map(|f| (&f.segments[..], f)).collect();
     let attrs: Vec<Attribute<'static>> = class.attributes().collect();
+    let filled = if class.uid() == 2004 {
+        ENGINE_FILLED_FINDING
+    } else {
+        ENGINE_FILLED
+    };
     check_object(
         diags,
         &attrs,
         &entries,
-        ENGINE_FILLED,
+        filled,
         profiles,
         "",
         span,
@@ -234,10 +242,10 @@ fn check_object(
             continue;
         }
         let child_attrs: Vec<Attribute<'static>> = attr.attributes().collect();
-        let child_filled: &[&str] = if path == "metadata" {
-            ENGINE_FILLED_METADATA
-        } else {
-            &[]
+        let child_filled: &[&str] = match path.as_str() {
+            "metadata" => ENGINE_FILLED_METADATA,
+            "finding_info" if filled.contains(&"finding_info") => ENGINE_FILLED_FINDING_INFO,
+            _ => &[],
         };
         let owner = attr.object_type().unwrap_or(name);
         let child_prefix = format!("{path}.");

@@ -28,6 +28,8 @@ pub struct CompiledMapping {
     pub(crate) let_names: Arc<[String]>,
     pub(crate) lookups: Vec<Lookup>,
     pub(crate) outputs: Vec<Output>,
+    /// How many outputs emit detection findings (for deriving finding uids).
+    pub(crate) finding_outputs: usize,
     pub(crate) source: SourceHints,
     pub(crate) warnings: Vec<Diagnostic>,
 }

@@ -67,23 +67,30 @@ fn a_lookup_table_that_gives_invalid_values_is_an_error() {
 
 #[test]
 fn a_required_attribute_no_rule_sets_is_an_error() {
-    let (code, text, line) = only(&errors(HEAD));
+    let mapping = "outputs:\n  - class: email_activity\n    fields:\n      activity_id: 2\n      \
+                   severity_id: 1\n      direction_id: 1\n      time: $.ts\n      metadata.product.name: M\n";
+    let (code, text, line) = only(&errors(mapping));
     assert_eq!((code, line), ("M040", 2));
     assert!(
-        text.contains("`finding_info` is required in `detection_finding`"),
+        text.contains("`email` is required in `email_activity`"),
         "{text}"
     );
 }
 
 #[test]
 fn a_required_attribute_of_a_nested_object_is_checked_too() {
-    let mapping = format!("{HEAD}      finding_info.title: $.title\n");
+    let mapping = format!("{HEAD}{FINDING}      finding_info.analytic.name: $.rule\n");
     let (code, text, line) = only(&errors(&mapping));
-    assert_eq!((code, line), ("M040", 8));
+    assert_eq!((code, line), ("M040", 10));
     assert!(
-        text.contains("`finding_info.uid` is required in `finding_info`"),
+        text.contains("`finding_info.analytic.type_id` is required in `analytic`"),
         "{text}"
     );
+}
+
+#[test]
+fn a_finding_without_a_uid_rule_gets_a_derived_uid_and_no_error() {
+    assert!(compile("lint.yaml", HEAD).is_ok());
 }
 
 #[test]

@@ -5,13 +5,19 @@
 //! record so that a failure anywhere downstream (a template error, an invalid OCSF document, a
 //! rejected submission) can name the input file and line.
 //!
+//! [`stable_uid`] derives a deterministic identity from a record's content.
+//!
 //! This crate does no I/O and knows nothing about mappings or OCSF.
+
+mod uid;
 
 use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
+
+pub use uid::stable_uid;
 
 /// One input record: its fields and where it came from.
 ///
