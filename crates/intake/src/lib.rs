@@ -77,4 +77,4 @@ pub use retry::{
     Action, AttemptResult, RetryPolicy, RetryReason, backoff, parse_retry_after, retry_decision,
 };
 pub use sink::{IntakeSink, OnOutcome, Outcome, Summary};
-pub use uid::{derive_finding_uid, ensure_finding_uid, finding_uid};
+pub use uid::{derive_finding_uid, finding_uid};

@@ -91,6 +91,15 @@ mod tests {
     }
 
     #[test]
+    fn the_uid_is_pinned() {
+        // A change here silently breaks every resume of an older checkpoint.
+        assert_eq!(
+            stable_uid(&json!({"a": 1})),
+            "a26aba30-450c-85b9-82c5-b9a879f49108"
+        );
+    }
+
+    #[test]
     fn the_uid_is_a_version_8_uuid() {
         let uid = stable_uid(&json!({"a": 1}));
         assert_eq!(uid.len(), 36);
