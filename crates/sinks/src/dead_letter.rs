@@ -1,7 +1,7 @@
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ocsf_map_record::SourcePos;
 use serde::Serialize;
@@ -19,6 +19,9 @@ pub enum Stage {
     Map,
     /// The documents it produced are not valid OCSF 1.4.
     Validate,
+    /// The destination refused the group (an intake 4xx, or a group that breaks the intake's
+    /// published constraints).
+    Deliver,
 }
 
 /// One failed record, as written to the dead-letter file (one JSON object per line).
@@ -52,8 +55,17 @@ pub struct DeadLetter {
 }
 
 /// Appends failed records to a JSON-lines file, created on the first failure so that a clean
-/// run leaves no empty file behind.
+/// run leaves no empty file behind. An existing file is appended to, never truncated: a resumed
+/// backfill keeps the failures of the runs before it.
+///
+/// Clones share one file: the pipeline and a sink that reports rejections from its own thread
+/// can both write, one whole line at a time.
+#[derive(Clone)]
 pub struct DeadLetterWriter {
+    inner: Arc<Mutex<Inner>>,
+}
+
+struct Inner {
     path: PathBuf,
     out: Option<BufWriter<File>>,
     written: u64,
@@ -62,40 +74,48 @@ pub struct DeadLetterWriter {
 impl DeadLetterWriter {
     /// A writer for `path` (the file is created when the first record fails).
     pub fn new(path: &Path) -> DeadLetterWriter {
-        DeadLetterWriter {
-            path: path.to_path_buf(),
-            out: None,
-            written: 0,
-        }
+        let inner = Inner { path: path.to_path_buf(), out: None, written: 0 };
+        DeadLetterWriter { inner: Arc::new(Mutex::new(inner)) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A writer that panicked mid-line cannot leave a broken state behind that matters more
+        // than losing the dead letters; keep going.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Writes one failed record.
-    pub fn write(&mut self, letter: &DeadLetter) -> Result<(), SinkError> {
-        let name = self.path.display().to_string();
-        if self.out.is_none() {
-            self.out =
-                Some(crate::json_lines::create(&self.path).map_err(|e| SinkError::io(&name, e))?);
+    pub fn write(&self, letter: &DeadLetter) -> Result<(), SinkError> {
+        let mut inner = self.lock();
+        let name = inner.path.display().to_string();
+        if inner.out.is_none() {
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&inner.path)
+                .map_err(|e| SinkError::io(&name, e))?;
+            inner.out = Some(BufWriter::new(file));
         }
-        let out = self.out.as_mut().expect("opened above");
-        serde_json::to_writer(&mut *out, letter).map_err(|e| SinkError::io(&name, e.into()))?;
-        out.write_all(b"\n").map_err(|e| SinkError::io(&name, e))?;
-        self.written += 1;
+        let mut line = serde_json::to_vec(letter).map_err(|e| SinkError::io(&name, e.into()))?;
+        line.push(b'\n');
+        let out = inner.out.as_mut().expect("opened above");
+        out.write_all(&line).map_err(|e| SinkError::io(&name, e))?;
+        inner.written += 1;
         Ok(())
     }
 
     /// How many records were written.
     pub fn written(&self) -> u64 {
-        self.written
+        self.lock().written
     }
 
     /// Flushes the file to disk.
-    pub fn finish(&mut self) -> Result<(), SinkError> {
-        let name = self.path.display().to_string();
-        if let Some(out) = &mut self.out {
+    pub fn finish(&self) -> Result<(), SinkError> {
+        let mut inner = self.lock();
+        let name = inner.path.display().to_string();
+        if let Some(out) = &mut inner.out {
             out.flush().map_err(|e| SinkError::io(&name, e))?;
-            out.get_ref()
-                .sync_all()
-                .map_err(|e| SinkError::io(&name, e))?;
+            out.get_ref().sync_all().map_err(|e| SinkError::io(&name, e))?;
         }
         Ok(())
     }
@@ -127,7 +147,7 @@ mod tests {
     fn a_dead_letter_is_one_json_line_with_position_error_and_record() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("dead.jsonl");
-        let mut w = DeadLetterWriter::new(&path);
+        let w = DeadLetterWriter::new(&path);
         w.write(&letter()).unwrap();
         w.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -142,10 +162,34 @@ mod tests {
     }
 
     #[test]
+    fn an_existing_file_is_appended_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dead.jsonl");
+        std::fs::write(&path, "{\"earlier\":true}\n").unwrap();
+        let w = DeadLetterWriter::new(&path);
+        w.write(&letter()).unwrap();
+        w.finish().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
+    }
+
+    #[test]
+    fn clones_write_to_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dead.jsonl");
+        let w = DeadLetterWriter::new(&path);
+        let other = w.clone();
+        std::thread::spawn(move || other.write(&letter()).unwrap()).join().unwrap();
+        w.write(&letter()).unwrap();
+        w.finish().unwrap();
+        assert_eq!(w.written(), 2);
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
+    }
+
+    #[test]
     fn no_failures_leave_no_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("dead.jsonl");
-        let mut w = DeadLetterWriter::new(&path);
+        let w = DeadLetterWriter::new(&path);
         w.finish().unwrap();
         assert!(!path.exists());
     }

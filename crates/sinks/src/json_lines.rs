@@ -1,4 +1,3 @@
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -112,11 +111,6 @@ impl Sink for JsonLinesSink {
             }
         }
     }
-}
-
-/// Opens a file for appending JSON lines (used by the dead-letter writer too).
-pub(crate) fn create(path: &Path) -> io::Result<BufWriter<File>> {
-    File::create(path).map(BufWriter::new)
 }
 
 #[cfg(test)]
