@@ -115,6 +115,7 @@ pub fn run(
                         mapping_line: None,
                         record: None,
                         raw: e.raw,
+                        documents: None,
                     })?;
                     continue;
                 }
@@ -130,6 +131,7 @@ pub fn run(
                     error: e.message,
                     record: Some(Arc::clone(&record.fields)),
                     raw: None,
+                    documents: None,
                 })?,
                 Ok(Outcome::Mapped(_)) => {
                     if validation != Validation::Off
@@ -144,6 +146,7 @@ pub fn run(
                                 error: problems.join("; "),
                                 record: Some(Arc::clone(&record.fields)),
                                 raw: None,
+                                documents: None,
                             })?;
                             continue;
                         }

@@ -31,7 +31,8 @@ pub enum Stage {
 ///  "target":"detection_finding.finding_info.uid","mapping_line":24,
 ///  "error":"undefined value: `alert.sig` is undefined","record":{...}}
 /// ```
-/// `record` is the parsed input record; `raw` replaces it when the record could not be parsed.
+/// `record` is the parsed input record; `raw` replaces it when the record could not be parsed;
+/// `documents` holds the OCSF group a destination refused.
 #[derive(Clone, Debug, Serialize)]
 pub struct DeadLetter {
     /// Where the record is in its input.
@@ -52,6 +53,9 @@ pub struct DeadLetter {
     /// The original text, for records that could not be parsed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
+    /// The OCSF documents that were refused (stage `deliver`), so they can be sent again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<Value>>,
 }
 
 /// Appends failed records to a JSON-lines file, created on the first failure so that a clean
@@ -74,8 +78,14 @@ struct Inner {
 impl DeadLetterWriter {
     /// A writer for `path` (the file is created when the first record fails).
     pub fn new(path: &Path) -> DeadLetterWriter {
-        let inner = Inner { path: path.to_path_buf(), out: None, written: 0 };
-        DeadLetterWriter { inner: Arc::new(Mutex::new(inner)) }
+        let inner = Inner {
+            path: path.to_path_buf(),
+            out: None,
+            written: 0,
+        };
+        DeadLetterWriter {
+            inner: Arc::new(Mutex::new(inner)),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -115,7 +125,9 @@ impl DeadLetterWriter {
         let name = inner.path.display().to_string();
         if let Some(out) = &mut inner.out {
             out.flush().map_err(|e| SinkError::io(&name, e))?;
-            out.get_ref().sync_all().map_err(|e| SinkError::io(&name, e))?;
+            out.get_ref()
+                .sync_all()
+                .map_err(|e| SinkError::io(&name, e))?;
         }
         Ok(())
     }
@@ -140,6 +152,7 @@ mod tests {
             error: "required value is missing".into(),
             record: Some(Arc::new(json!({"a": 1}))),
             raw: None,
+            documents: None,
         }
     }
 
@@ -178,7 +191,9 @@ mod tests {
         let path = dir.path().join("dead.jsonl");
         let w = DeadLetterWriter::new(&path);
         let other = w.clone();
-        std::thread::spawn(move || other.write(&letter()).unwrap()).join().unwrap();
+        std::thread::spawn(move || other.write(&letter()).unwrap())
+            .join()
+            .unwrap();
         w.write(&letter()).unwrap();
         w.finish().unwrap();
         assert_eq!(w.written(), 2);

@@ -1,0 +1,173 @@
+//! One record's journey, split in two halves that both run modes share.
+//!
+//! [`step`] does the work that needs no output (map, validate) and can run on any thread;
+//! [`Deliver::deliver`] does the writing (sink, dead-letter file, observer, counts) and runs on
+//! the caller's thread, in input order. The sequential path calls one right after the other; the
+//! parallel path calls `step` on mapper threads and `deliver` on the writer. Because both paths
+//! go through the same two functions, they produce the same bytes.
+
+use std::sync::Arc;
+
+use ocsf_map_mapping::{Document, Mapper, Outcome};
+use ocsf_map_readers::ReadError;
+use ocsf_map_record::{Record, SourcePos};
+use ocsf_map_sinks::{DeadLetter, DeadLetterWriter, Sink, Stage};
+use serde_json::Value;
+
+use crate::{Event, PipelineError, Stats, Validation};
+
+/// What happened to one record, before anything was written.
+pub(crate) enum Step {
+    /// The mapping's filter left it out.
+    Skipped,
+    /// It failed; this goes to the dead-letter file.
+    Failed(Box<DeadLetter>),
+    /// It produced `docs` documents, appended to the caller's value buffer, with these
+    /// validation warnings ([`Validation::Warn`]).
+    Mapped {
+        pos: SourcePos,
+        docs: usize,
+        warnings: Vec<String>,
+    },
+}
+
+/// Maps and validates one record read by a reader, appending its documents to `values`.
+///
+/// `docs` is scratch space, empty on return.
+pub(crate) fn step(
+    mapper: &Mapper<'_>,
+    validation: Validation,
+    next: Result<Record, ReadError>,
+    docs: &mut Vec<Document>,
+    values: &mut Vec<Value>,
+) -> Step {
+    let record = match next {
+        Ok(record) => record,
+        Err(e) => return read_failed(e),
+    };
+    docs.clear();
+    match mapper.apply(&record, docs) {
+        Ok(Outcome::Skipped) => Step::Skipped,
+        Err(e) => Step::Failed(Box::new(DeadLetter {
+            position: record.pos.clone(),
+            stage: Stage::Map,
+            target: Some(e.target),
+            mapping_line: Some(e.line),
+            error: e.message,
+            record: Some(Arc::clone(&record.fields)),
+            raw: None,
+        })),
+        Ok(Outcome::Mapped(_)) => {
+            let mut warnings = Vec::new();
+            if validation != Validation::Off
+                && let Some(problems) = check(docs)
+            {
+                if validation == Validation::Strict {
+                    docs.clear();
+                    return invalid(&record, problems);
+                }
+                warnings = problems;
+            }
+            let n = docs.len();
+            values.extend(docs.drain(..).map(|d| d.value));
+            Step::Mapped {
+                pos: record.pos,
+                docs: n,
+                warnings,
+            }
+        }
+    }
+}
+
+#[cold]
+fn read_failed(e: ReadError) -> Step {
+    Step::Failed(Box::new(DeadLetter {
+        error: e.kind.to_string(),
+        position: e.pos,
+        stage: Stage::Read,
+        target: None,
+        mapping_line: None,
+        record: None,
+        raw: e.raw,
+    }))
+}
+
+#[cold]
+fn invalid(record: &Record, problems: Vec<String>) -> Step {
+    Step::Failed(Box::new(DeadLetter {
+        position: record.pos.clone(),
+        stage: Stage::Validate,
+        target: None,
+        mapping_line: None,
+        error: problems.join("; "),
+        record: Some(Arc::clone(&record.fields)),
+        raw: None,
+    }))
+}
+
+/// The OCSF problems of a group, one entry per invalid document: `class: path: problem; ...`.
+/// `None` when all are valid.
+fn check(docs: &[Document]) -> Option<Vec<String>> {
+    let mut problems = Vec::new();
+    for doc in docs {
+        let violations = doc.class.validate(&doc.value);
+        if !violations.is_empty() {
+            let each: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            problems.push(format!("{}: {}", doc.class.name(), each.join("; ")));
+        }
+    }
+    (!problems.is_empty()).then_some(problems)
+}
+
+/// The writing half: everything a run writes to, and its counts.
+pub(crate) struct Deliver<'a, 'o> {
+    pub(crate) stats: Stats,
+    pub(crate) sink: &'a mut dyn Sink,
+    pub(crate) dead_letters: Option<&'a mut DeadLetterWriter>,
+    pub(crate) observer: &'a mut (dyn FnMut(Event<'_>) + 'o),
+}
+
+impl Deliver<'_, '_> {
+    /// Writes one record's outcome. `docs` are the documents of a [`Step::Mapped`] (empty
+    /// otherwise).
+    pub(crate) fn deliver(&mut self, step: Step, docs: &[Value]) -> Result<(), PipelineError> {
+        self.stats.read += 1;
+        match step {
+            Step::Skipped => self.stats.skipped += 1,
+            Step::Failed(letter) => self.fail(&letter)?,
+            Step::Mapped { pos, warnings, .. } => {
+                for message in warnings {
+                    self.stats.warnings += 1;
+                    (self.observer)(Event::Invalid {
+                        position: &pos,
+                        message,
+                    });
+                }
+                self.sink.write_group(&pos, docs)?;
+                self.stats.mapped += 1;
+                self.stats.documents += docs.len() as u64;
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts, reports and dead-letters a failed record.
+    #[cold]
+    fn fail(&mut self, letter: &DeadLetter) -> Result<(), PipelineError> {
+        self.stats.failed += 1;
+        (self.observer)(Event::Failed(letter));
+        if let Some(w) = self.dead_letters.as_deref_mut() {
+            w.write(letter)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the sink and the dead-letter file after the last record.
+    pub(crate) fn finish(self) -> Result<Stats, PipelineError> {
+        self.sink.finish()?;
+        if let Some(w) = self.dead_letters {
+            w.finish()?;
+        }
+        Ok(self.stats)
+    }
+}
