@@ -5,13 +5,39 @@
 //! fails at any stage becomes a [`DeadLetter`] — given to the caller's observer and written to
 //! the dead-letter file — and the run goes on. Only problems that make going on pointless (an
 //! input that cannot be opened, a sink that cannot write) end it.
+//!
+//! # Threads
+//!
+//! [`run_with`] with [`RunOptions::threads`] above 1 runs the same steps on more cores: a reader
+//! thread cuts the input into numbered batches of [`RunOptions::batch_size`] records, `threads`
+//! mapper threads map and validate them, and the caller's thread writes them back in input order.
+//! What a run writes does not depend on the thread count:
+//!
+//! - **Order.** The sink receives the same `write_group` calls, with the same documents, in the
+//!   same order as in a sequential run; the dead-letter file gets the same lines in the same
+//!   order; the observer sees the same events in the same order. The sink, the dead-letter writer
+//!   and the observer are only ever called from the caller's thread, so they need not be `Send`,
+//!   and a sink that checkpoints what it has written (the intake sink's journal) sees the same
+//!   sequence.
+//! - **Errors.** An input that cannot be opened ends the run after every record of the inputs
+//!   before it has been written, as in a sequential run; a sink error ends it at once. Either way
+//!   `finish` is not called, as in a sequential run.
+//! - **Memory.** At most `2 × threads + 2` batches are in the pipeline at once (read, being
+//!   mapped, or waiting for an earlier batch to be written); the reader waits for the writer
+//!   when that many are out. With the default 256 records a batch, that is a few MB whatever the
+//!   input's size.
+//!
+//! `threads <= 1` is the sequential loop: no thread is started.
 
-use std::sync::Arc;
+mod parallel;
+mod step;
 
-use ocsf_map_mapping::{CompiledMapping, Document, Mapper, Outcome};
+use ocsf_map_mapping::{CompiledMapping, Document, Mapper};
 use ocsf_map_readers::{Input, OpenError, ReaderOptions};
-use ocsf_map_sinks::{DeadLetter, DeadLetterWriter, Sink, SinkError, Stage};
+use ocsf_map_sinks::{DeadLetterWriter, Sink, SinkError};
 use serde_json::Value;
+
+use crate::step::{Deliver, step};
 
 /// How emitted documents are checked against OCSF 1.4.0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -47,7 +73,7 @@ pub struct Stats {
 #[derive(Debug)]
 pub enum Event<'a> {
     /// A record failed; it is also in the dead-letter file when there is one.
-    Failed(&'a DeadLetter),
+    Failed(&'a ocsf_map_sinks::DeadLetter),
     /// A written document has an OCSF problem ([`Validation::Warn`]).
     Invalid {
         /// The record the document came from.
@@ -78,7 +104,43 @@ pub struct Outputs<'a> {
     pub observer: &'a mut dyn FnMut(Event<'_>),
 }
 
-/// Runs the mapping over every input, in order.
+/// How a run uses threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Mapper threads. `0` and `1` run sequentially on the caller's thread; `N > 1` starts a
+    /// reader thread and `N` mapper threads, and writes on the caller's thread. Default 1.
+    pub threads: usize,
+    /// Records per batch handed to a mapper thread (with `threads > 1`). Default
+    /// [`RunOptions::DEFAULT_BATCH_SIZE`].
+    pub batch_size: usize,
+}
+
+impl RunOptions {
+    /// The default batch size: 256 records, large enough that handing a batch between threads
+    /// costs nothing measurable, small enough that the batches in flight stay a few MB.
+    pub const DEFAULT_BATCH_SIZE: usize = 256;
+
+    /// Sequential, or parallel with `threads` mapper threads, with the default batch size.
+    pub fn threads(threads: usize) -> RunOptions {
+        RunOptions {
+            threads,
+            ..RunOptions::default()
+        }
+    }
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            threads: 1,
+            batch_size: RunOptions::DEFAULT_BATCH_SIZE,
+        }
+    }
+}
+
+/// Runs the mapping over every input, in order, on the caller's thread.
+///
+/// The same as [`run_with`] with [`RunOptions::default()`].
 pub fn run(
     inputs: &[Input],
     reader_options: &ReaderOptions,
@@ -86,123 +148,73 @@ pub fn run(
     validation: Validation,
     out: Outputs<'_>,
 ) -> Result<Stats, PipelineError> {
+    run_with(
+        inputs,
+        reader_options,
+        mapping,
+        validation,
+        out,
+        &RunOptions::default(),
+    )
+}
+
+/// Runs the mapping over every input, in order, on `options.threads` mapper threads.
+///
+/// The output, the dead-letter file and the observer's events are the same, byte for byte and in
+/// the same order, whatever the thread count (see the crate doc, "Threads").
+pub fn run_with(
+    inputs: &[Input],
+    reader_options: &ReaderOptions,
+    mapping: &CompiledMapping,
+    validation: Validation,
+    out: Outputs<'_>,
+    options: &RunOptions,
+) -> Result<Stats, PipelineError> {
     let Outputs {
         sink,
         dead_letters,
         observer,
     } = out;
-    let mapper = Mapper::new(mapping);
-    let mut run = Run {
+    let out = Deliver {
         stats: Stats::default(),
+        sink,
         dead_letters,
         observer,
     };
+    if options.threads <= 1 {
+        sequential(inputs, reader_options, mapping, validation, out)
+    } else {
+        parallel::run(
+            inputs,
+            reader_options,
+            mapping,
+            validation,
+            out,
+            options.threads,
+            options.batch_size,
+        )
+    }
+}
+
+/// The sequential run: read, map, validate and write each record in turn.
+fn sequential(
+    inputs: &[Input],
+    reader_options: &ReaderOptions,
+    mapping: &CompiledMapping,
+    validation: Validation,
+    mut out: Deliver<'_, '_>,
+) -> Result<Stats, PipelineError> {
+    let mapper = Mapper::new(mapping);
     // Reused for every record: the hot loop allocates no buffers of its own.
     let mut docs: Vec<Document> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     for input in inputs {
         let mut reader = ocsf_map_readers::open(input, reader_options)?;
         while let Some(next) = reader.next_record() {
-            run.stats.read += 1;
-            let record = match next {
-                Ok(record) => record,
-                Err(e) => {
-                    run.fail(DeadLetter {
-                        error: e.kind.to_string(),
-                        position: e.pos,
-                        stage: Stage::Read,
-                        target: None,
-                        mapping_line: None,
-                        record: None,
-                        raw: e.raw,
-                        documents: None,
-                    })?;
-                    continue;
-                }
-            };
-            docs.clear();
-            match mapper.apply(&record, &mut docs) {
-                Ok(Outcome::Skipped) => run.stats.skipped += 1,
-                Err(e) => run.fail(DeadLetter {
-                    position: record.pos.clone(),
-                    stage: Stage::Map,
-                    target: Some(e.target),
-                    mapping_line: Some(e.line),
-                    error: e.message,
-                    record: Some(Arc::clone(&record.fields)),
-                    raw: None,
-                    documents: None,
-                })?,
-                Ok(Outcome::Mapped(_)) => {
-                    if validation != Validation::Off
-                        && let Some(problems) = check(&docs)
-                    {
-                        if validation == Validation::Strict {
-                            run.fail(DeadLetter {
-                                position: record.pos.clone(),
-                                stage: Stage::Validate,
-                                target: None,
-                                mapping_line: None,
-                                error: problems.join("; "),
-                                record: Some(Arc::clone(&record.fields)),
-                                raw: None,
-                                documents: None,
-                            })?;
-                            continue;
-                        }
-                        for message in problems {
-                            run.stats.warnings += 1;
-                            (run.observer)(Event::Invalid {
-                                position: &record.pos,
-                                message,
-                            });
-                        }
-                    }
-                    values.clear();
-                    values.extend(docs.drain(..).map(|d| d.value));
-                    sink.write_group(&record.pos, &values)?;
-                    run.stats.mapped += 1;
-                    run.stats.documents += values.len() as u64;
-                }
-            }
+            values.clear();
+            let step = step(&mapper, validation, next, &mut docs, &mut values);
+            out.deliver(step, &values)?;
         }
     }
-    sink.finish()?;
-    if let Some(w) = run.dead_letters {
-        w.finish()?;
-    }
-    Ok(run.stats)
-}
-
-struct Run<'a, 'o> {
-    stats: Stats,
-    dead_letters: Option<&'a mut DeadLetterWriter>,
-    observer: &'a mut (dyn FnMut(Event<'_>) + 'o),
-}
-
-impl Run<'_, '_> {
-    /// Counts, reports and dead-letters a failed record.
-    #[cold]
-    fn fail(&mut self, letter: DeadLetter) -> Result<(), PipelineError> {
-        self.stats.failed += 1;
-        (self.observer)(Event::Failed(&letter));
-        if let Some(w) = self.dead_letters.as_deref_mut() {
-            w.write(&letter)?;
-        }
-        Ok(())
-    }
-}
-
-/// The OCSF problems of a group, one entry per invalid document: `class: path: problem; ...`.
-/// `None` when all are valid.
-fn check(docs: &[Document]) -> Option<Vec<String>> {
-    let mut problems = Vec::new();
-    for doc in docs {
-        let violations = doc.class.validate(&doc.value);
-        if !violations.is_empty() {
-            let each: Vec<String> = violations.iter().map(ToString::to_string).collect();
-            problems.push(format!("{}: {}", doc.class.name(), each.join("; ")));
-        }
-    }
-    (!problems.is_empty()).then_some(problems)
+    out.finish()
 }

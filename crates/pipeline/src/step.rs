@@ -56,6 +56,7 @@ pub(crate) fn step(
             error: e.message,
             record: Some(Arc::clone(&record.fields)),
             raw: None,
+            documents: None,
         })),
         Ok(Outcome::Mapped(_)) => {
             let mut warnings = Vec::new();
@@ -89,6 +90,7 @@ fn read_failed(e: ReadError) -> Step {
         mapping_line: None,
         record: None,
         raw: e.raw,
+        documents: None,
     }))
 }
 
@@ -102,6 +104,7 @@ fn invalid(record: &Record, problems: Vec<String>) -> Step {
         error: problems.join("; "),
         record: Some(Arc::clone(&record.fields)),
         raw: None,
+        documents: None,
     }))
 }
 

@@ -1,0 +1,201 @@
+//! The ordered parallel run: one reader thread, N mapper threads, the caller's thread writing.
+//!
+//! ```text
+//!  reader thread          mapper threads (N)               caller's thread (writer)
+//!  open, next_record  →   step(): map, validate     →      reorder by seq, deliver():
+//!  batches of records     (seq, steps + documents)         sink, dead letters, observer
+//!        ↑                                                        │
+//!        └──────────── credits: one per batch written ────────────┘
+//! ```
+//!
+//! The reader numbers its batches (`seq` 0, 1, 2, ...) and needs a credit to send one; the writer
+//! hands a credit back each time it has written a batch. So at most [`window`] batches exist at
+//! once — read but not yet written — whatever the speed of each stage: memory is bounded by
+//! `window × batch_size` records and their documents, and a slow sink slows the reader down. The
+//! writer keeps the batches that arrive early in a map keyed by `seq` and writes them in `seq`
+//! order, so the sink, the dead-letter file and the observer see exactly what the sequential run
+//! shows them, in the same order, from the same (caller's) thread.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use ocsf_map_mapping::{CompiledMapping, Mapper};
+use ocsf_map_readers::{Input, OpenError, ReadError, ReaderOptions};
+use ocsf_map_record::Record;
+use serde_json::Value;
+
+use crate::step::{Deliver, Step, step};
+use crate::{PipelineError, Stats, Validation};
+
+/// Batches that may exist at once (read, being mapped, or waiting to be written).
+pub(crate) fn window(threads: usize) -> usize {
+    2 * threads + 2
+}
+
+/// What the reader sends.
+enum Work {
+    Records(Vec<Result<Record, ReadError>>),
+    /// An input could not be opened: the run ends here, after the batches before it.
+    OpenFailed(OpenError),
+}
+
+/// What a mapper sends back for one batch.
+enum Done {
+    /// One step per record, in order; the documents of the `Mapped` ones, in order, in `values`.
+    Steps {
+        steps: Vec<Step>,
+        values: Vec<Value>,
+    },
+    OpenFailed(OpenError),
+}
+
+pub(crate) fn run(
+    inputs: &[Input],
+    reader_options: &ReaderOptions,
+    mapping: &CompiledMapping,
+    validation: Validation,
+    mut out: Deliver<'_, '_>,
+    threads: usize,
+    batch_size: usize,
+) -> Result<Stats, PipelineError> {
+    let window = window(threads);
+    let batch_size = batch_size.max(1);
+    let (work_tx, work_rx) = sync_channel::<(u64, Work)>(window);
+    let (done_tx, done_rx) = sync_channel::<(u64, Done)>(window);
+    let (credit_tx, credit_rx) = sync_channel::<()>(window);
+    for _ in 0..window {
+        credit_tx
+            .send(())
+            .expect("the receiver is alive and the channel has room");
+    }
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|scope| {
+        scope.spawn(move || read(inputs, reader_options, batch_size, &work_tx, &credit_rx));
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || map(mapping, validation, work_rx, &done_tx));
+        }
+        drop(done_tx);
+        let written = write(&mut out, &done_rx, &credit_tx);
+        // On an error, dropping the receiver and the credit sender stops the other threads at
+        // their next send or credit; the scope then joins them.
+        drop(done_rx);
+        drop(credit_tx);
+        written
+    })?;
+    out.finish()
+}
+
+/// The reader thread: reads every input in order into numbered batches.
+fn read(
+    inputs: &[Input],
+    options: &ReaderOptions,
+    batch_size: usize,
+    work: &SyncSender<(u64, Work)>,
+    credits: &Receiver<()>,
+) {
+    let mut seq = 0u64;
+    // Sends one batch once the writer allows it; false when the run is over.
+    let mut send = |batch: Work| -> bool {
+        if credits.recv().is_err() || work.send((seq, batch)).is_err() {
+            return false;
+        }
+        seq += 1;
+        true
+    };
+    let mut batch = Vec::with_capacity(batch_size);
+    for input in inputs {
+        let mut reader = match ocsf_map_readers::open(input, options) {
+            Ok(reader) => reader,
+            Err(e) => {
+                if !batch.is_empty() && !send(Work::Records(std::mem::take(&mut batch))) {
+                    return;
+                }
+                send(Work::OpenFailed(e));
+                return;
+            }
+        };
+        while let Some(next) = reader.next_record() {
+            batch.push(next);
+            if batch.len() == batch_size {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                if !send(Work::Records(full)) {
+                    return;
+                }
+            }
+        }
+    }
+    if !batch.is_empty() {
+        send(Work::Records(batch));
+    }
+}
+
+/// A mapper thread: maps and validates batches until the reader is done.
+fn map(
+    mapping: &CompiledMapping,
+    validation: Validation,
+    work: &Mutex<Receiver<(u64, Work)>>,
+    done: &SyncSender<(u64, Done)>,
+) {
+    let mapper = Mapper::new(mapping);
+    let mut docs = Vec::new();
+    loop {
+        // The lock is held only while waiting for the next batch; mapping runs unlocked.
+        let next = match work.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return, // another mapper panicked; the scope reports it
+        };
+        let Ok((seq, work)) = next else { return };
+        let result = match work {
+            Work::OpenFailed(e) => Done::OpenFailed(e),
+            Work::Records(records) => {
+                let mut steps = Vec::with_capacity(records.len());
+                let mut values = Vec::with_capacity(2 * records.len());
+                for next in records {
+                    steps.push(step(&mapper, validation, next, &mut docs, &mut values));
+                }
+                Done::Steps { steps, values }
+            }
+        };
+        if done.send((seq, result)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The writer (the caller's thread): delivers batches in `seq` order.
+fn write(
+    out: &mut Deliver<'_, '_>,
+    done: &Receiver<(u64, Done)>,
+    credits: &SyncSender<()>,
+) -> Result<(), PipelineError> {
+    let mut early: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut next = 0u64;
+    // Ends when every mapper has finished and dropped its sender.
+    for (seq, batch) in done {
+        early.insert(seq, batch);
+        while let Some(batch) = early.remove(&next) {
+            match batch {
+                Done::OpenFailed(e) => return Err(e.into()),
+                Done::Steps { steps, values } => {
+                    let mut rest = values.as_slice();
+                    for step in steps {
+                        let n = match &step {
+                            Step::Mapped { docs, .. } => *docs,
+                            _ => 0,
+                        };
+                        let (group, tail) = rest.split_at(n);
+                        rest = tail;
+                        out.deliver(step, group)?;
+                    }
+                }
+            }
+            next += 1;
+            // The reader may be gone (it has read everything); that is fine.
+            let _ = credits.send(());
+        }
+    }
+    Ok(())
+}
