@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use ocsf_map_mapping::{Mapper, Outcome};
-use ocsf_map_readers::RecordReader;
+use ocsf_map_readers::{RecordReader, SourcePos};
 
 /// What a preview saw.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,7 +20,8 @@ pub struct PreviewStats {
 }
 
 /// Something more to show for each group (e.g. the HTTP request that would carry it).
-pub type GroupExtra<'a> = dyn FnMut(&mut dyn Write, &[serde_json::Value]) -> io::Result<()> + 'a;
+pub type GroupExtra<'a> =
+    dyn FnMut(&mut dyn Write, &SourcePos, &[serde_json::Value]) -> io::Result<()> + 'a;
 
 /// Shows up to `limit` groups (a mapped record's documents, or a failed record's error) from
 /// `reader` on `out`. `show` may add more per group (e.g. the HTTP request that would carry it).
@@ -80,7 +81,7 @@ pub fn preview(
                     serde_json::to_writer_pretty(&mut *out, v)?;
                     writeln!(out)?;
                 }
-                show(out, &values)?;
+                show(out, &record.pos, &values)?;
                 writeln!(out)?;
             }
         }

@@ -48,6 +48,66 @@ pub(crate) enum Command {
     Coverage(CoverageArgs),
 }
 
+/// Where documents go, and the Cisco XDR intake settings.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Delivery")]
+pub(crate) struct IntakeArgs {
+    /// `file`: JSON lines to stdout or -o; `intake`: submit each group to the Cisco XDR Findings
+    /// Intake API (credentials from XDR_CLIENT_ID / XDR_CLIENT_SECRET or --credentials-file).
+    #[arg(long, value_enum, default_value_t = SinkArg::File)]
+    pub(crate) sink: SinkArg,
+
+    /// XDR region: picks the intake host and the token URL.
+    #[arg(long, value_name = "us|eu|apjc", default_value = "us")]
+    pub(crate) region: String,
+
+    /// The intake host's base URL (the endpoint paths are appended), instead of the region's.
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint: Option<String>,
+
+    /// The OAuth2 token URL, instead of the region's.
+    #[arg(long, value_name = "URL")]
+    pub(crate) token_url: Option<String>,
+
+    /// The XDR integration module instance that names the custom event source.
+    #[arg(long, value_name = "ID")]
+    pub(crate) module_instance_id: Option<String>,
+
+    /// An extra request header, e.g. the workflow run id (repeatable).
+    #[arg(long = "header", value_name = "NAME:VALUE")]
+    pub(crate) headers: Vec<String>,
+
+    /// `custom`: Cisco's simplified body, one finding per request; `bundle`: native OCSF bundles.
+    #[arg(
+        long = "intake",
+        value_name = "custom|bundle",
+        default_value = "custom"
+    )]
+    pub(crate) mode: String,
+
+    /// Read the client id and secret from FILE (JSON or KEY=VALUE lines) instead of the
+    /// environment.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) credentials_file: Option<PathBuf>,
+
+    /// Request budget: the organisation's limit is 8000 per hour, shared by its API clients.
+    #[arg(long, value_name = "N", default_value_t = 8000)]
+    pub(crate) max_requests_per_hour: u32,
+
+    /// Durable journal of acknowledged findings: the same command resumes after a crash without
+    /// re-sending an acknowledged finding or skipping one.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) checkpoint: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SinkArg {
+    /// JSON lines to stdout or --output.
+    File,
+    /// The Cisco XDR Findings Intake API.
+    Intake,
+}
+
 /// How inputs are read (shared by the commands that read records).
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
@@ -184,6 +244,9 @@ pub(crate) struct RunArgs {
     /// How emitted documents are checked against OCSF 1.4.0.
     #[arg(long, value_enum, default_value_t = ValidateArg::Strict)]
     pub(crate) validate: ValidateArg,
+
+    #[command(flatten)]
+    pub(crate) intake: IntakeArgs,
 
     /// Print at most N record errors on stderr (all of them go to --dead-letter).
     #[arg(long, value_name = "N", default_value_t = 20)]

@@ -16,6 +16,7 @@ mod check;
 mod coverage;
 mod explain;
 mod fixtures;
+mod intake;
 mod load;
 mod report;
 mod run;

@@ -6,6 +6,7 @@
 mod authoring;
 mod errors;
 mod golden;
+mod intake;
 mod io;
 mod util;
 mod validate;
