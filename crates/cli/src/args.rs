@@ -111,8 +111,9 @@ pub(crate) enum SinkArg {
 /// How inputs are read (shared by the commands that read records).
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
-    /// Input format; default: the mapping's `source.format`, else the file extension, else
-    /// sniffed from the content.
+    /// Input format: csv, jsonl, json, syslog, splunk-json or splunk-csv; default: the
+    /// mapping's `source.format`, else the file extension, else sniffed from the content
+    /// (gzip and zstd are recognised by their magic bytes).
     #[arg(long, value_name = "FORMAT")]
     pub(crate) format: Option<String>,
 
@@ -123,6 +124,25 @@ pub(crate) struct InputArgs {
     /// Longest record accepted, in bytes; longer ones fail without being buffered.
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub(crate) max_record_bytes: usize,
+
+    /// Syslog: the year of RFC 3164 timestamps (default: the input file's modification year,
+    /// or this year for stdin; a date after that is taken as last year's).
+    #[arg(long, value_name = "YEAR")]
+    pub(crate) year: Option<i32>,
+
+    /// Syslog: the UTC offset of timestamps that carry none, e.g. `+02:00` (default UTC).
+    #[arg(long, value_name = "OFFSET")]
+    pub(crate) timezone: Option<String>,
+
+    /// Syslog: parse each message with `kv`, `cef` or `regex:<pattern with named groups>`;
+    /// the result is the record's `body`.
+    #[arg(long, value_name = "PARSER")]
+    pub(crate) body: Option<String>,
+
+    /// Splunk exports: read each `_raw` again as `json`, `syslog`, `kv` or `cef`; the result is
+    /// the record's `_raw_parsed`.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) splunk_raw: Option<String>,
 }
 
 /// `ocsf-map explain --mapping M INPUT --record N`

@@ -72,18 +72,53 @@ pub(crate) fn reader_options(args: &InputArgs, mapping: &CompiledMapping) -> Opt
             }
         }
     }
+    if let Some(year) = args.year.or(hints.year) {
+        options.syslog.year = Some(year);
+    }
+    if let Some(tz) = args.timezone.as_deref().or(hints.timezone.as_deref()) {
+        match tz.parse() {
+            Ok(offset) => options.syslog.utc_offset = offset,
+            Err(e) => {
+                report::line(format_args!("error: timezone `{tz}`: {e}"));
+                return None;
+            }
+        }
+    }
+    if let Some(body) = args.body.as_deref().or(hints.body.as_deref()) {
+        match body.parse() {
+            Ok(parser) => options.syslog.body = Some(parser),
+            Err(e) => {
+                report::line(format_args!("error: --body: {e}"));
+                return None;
+            }
+        }
+    }
+    if let Some(raw) = args.splunk_raw.as_deref().or(hints.raw.as_deref()) {
+        match raw.parse() {
+            Ok(format) => options.splunk.raw = Some(format),
+            Err(e) => {
+                report::line(format_args!("error: --splunk-raw: {e}"));
+                return None;
+            }
+        }
+    }
     Some(options)
 }
 
-/// The inputs to read (stdin when none), each checked to exist.
+/// The inputs to read, in order: files, `-` for stdin, directories (every file below) and
+/// globs; stdin when none. Each file is checked to exist.
 pub(crate) fn inputs(paths: &[PathBuf]) -> Option<Vec<Input>> {
     if paths.is_empty() {
         return Some(vec![Input::Stdin]);
     }
-    let inputs: Vec<Input> = paths
-        .iter()
-        .map(|p| Input::from_arg(p.as_os_str()))
-        .collect();
+    let args: Vec<std::ffi::OsString> = paths.iter().map(|p| p.as_os_str().to_owned()).collect();
+    let inputs = match ocsf_map_readers::expand_inputs(&args) {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            report::line(format_args!("error: {e}"));
+            return None;
+        }
+    };
     for input in &inputs {
         if let Input::Path(p) = input
             && let Err(e) = std::fs::metadata(p)

@@ -32,7 +32,9 @@ const TOP_KEYS: &[&str] = &[
     "let",
     "outputs",
 ];
-const SOURCE_KEYS: &[&str] = &["format", "delimiter"];
+const SOURCE_KEYS: &[&str] = &["format", "delimiter", "year", "timezone", "body", "raw"];
+/// Formats a Splunk `_raw` can be read again as (`source.raw`).
+const RAW_FORMATS: &[&str] = &["json", "syslog", "kv", "cef"];
 const OUTPUT_KEYS: &[&str] = &["class", "profiles", "when", "for_each", "as", "fields"];
 const LOOKUP_KEYS: &[&str] = &["map", "fallback"];
 const SOURCE_SPEC_KEYS: &[&str] = &["path", "template", "expr", "value", "fields"];
@@ -180,6 +182,7 @@ impl<'t> Compiler<'t> {
         // switch on HTML or JSON escaping.
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.set_fuel(Some(FUEL_PER_EVALUATION));
+        crate::filters::register(&mut env);
         Compiler {
             text,
             index: LineIndex::new(text),
@@ -305,6 +308,50 @@ impl<'t> Compiler<'t> {
                             .with_help("for tabs write `delimiter: \"\\t\"`"),
                     ),
                 },
+                Some("year") => match &v.kind {
+                    NodeKind::Number(n) => match n.as_i64().and_then(|y| i32::try_from(y).ok()) {
+                        Some(y) => hints.year = Some(y),
+                        None => self.error(
+                            Diagnostic::error("M003", "`source.year` must be a year")
+                                .with_label(v.span.clone(), ""),
+                        ),
+                    },
+                    _ => self.error(
+                        Diagnostic::error("M003", "`source.year` must be a year, e.g. 2024")
+                            .with_label(v.span.clone(), format!("found {}", v.type_name())),
+                    ),
+                },
+                Some("timezone") => hints.timezone = self.string(v, "`source.timezone`"),
+                Some("body") => {
+                    if let Some(text) = self.string(v, "`source.body`") {
+                        match text.parse::<ocsf_map_parsers::BodyParser>() {
+                            Ok(_) => hints.body = Some(text),
+                            Err(e) => self.error(
+                                Diagnostic::error("M003", "invalid `source.body`")
+                                    .with_label(v.span.clone(), e.to_string())
+                                    .with_help(
+                                        "write `kv`, `cef` or `regex:<pattern with named groups>`",
+                                    ),
+                            ),
+                        }
+                    }
+                }
+                Some("raw") => {
+                    if let Some(text) = self.string(v, "`source.raw`") {
+                        if RAW_FORMATS.contains(&text.as_str()) {
+                            hints.raw = Some(text);
+                        } else {
+                            self.error(
+                                Diagnostic::error("M003", "invalid `source.raw`")
+                                    .with_label(
+                                        v.span.clone(),
+                                        format!("`{text}` is not a format for `_raw`"),
+                                    )
+                                    .with_note(format!("formats: {}", RAW_FORMATS.join(", "))),
+                            );
+                        }
+                    }
+                }
                 _ => {}
             }
         }

@@ -41,6 +41,7 @@
 mod apply;
 mod compile;
 mod error;
+mod filters;
 mod lint;
 mod path;
 mod program;

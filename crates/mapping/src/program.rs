@@ -68,6 +68,15 @@ pub struct SourceHints {
     pub format: Option<String>,
     /// CSV delimiter.
     pub delimiter: Option<u8>,
+    /// Syslog: the year of RFC 3164 timestamps, which carry none.
+    pub year: Option<i32>,
+    /// Syslog: the UTC offset of timestamps that carry none (`Z`, `+02:00`, ...).
+    pub timezone: Option<String>,
+    /// Syslog: a parser for each message (`kv`, `cef`, `regex:<pattern>`), result in `body`.
+    pub body: Option<String>,
+    /// Splunk: how to read each `_raw` again (`json`, `syslog`, `kv`, `cef`), result in
+    /// `_raw_parsed`.
+    pub raw: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug)]

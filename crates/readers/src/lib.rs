@@ -101,17 +101,16 @@
 
 pub use ocsf_map_record::{Record, SourcePos};
 
-pub use crate::body::{
-    BodyError, BodyParser, CaptureParser, CefError, InvalidBodyParser, parse_cef, parse_kv,
-};
 pub use crate::error::{OpenError, ReadError, ReadErrorKind};
 pub use crate::format::{Format, UnknownFormat};
 pub use crate::input::{CsvOptions, Input, ReaderOptions, expand_inputs};
 pub use crate::open::{open, open_read};
 pub use crate::splunk::{RawError, RawFormat, SplunkOptions, parse_raw};
 pub use crate::syslog::{InvalidUtcOffset, SyslogOptions, UtcOffset, parse_syslog_line};
+pub use ocsf_map_parsers::{
+    BodyError, BodyParser, CaptureParser, CefError, InvalidBodyParser, parse_cef, parse_kv,
+};
 
-mod body;
 mod csv_framing;
 mod csv_reader;
 mod error;

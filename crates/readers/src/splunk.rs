@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::body::{parse_cef, parse_kv};
 use crate::csv_reader::CsvReader;
 use crate::error::ReadErrorKind;
 use crate::json_lines::invalid_json;
 use crate::lines::LineDecoder;
 use crate::syslog::{SyslogOptions, UtcOffset, epoch_ms, parse_syslog_line};
 use crate::{ReadError, Record, RecordReader};
+use ocsf_map_parsers::{parse_cef, parse_kv};
 
 /// Options for Splunk exports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

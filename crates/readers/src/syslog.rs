@@ -8,9 +8,9 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, TimeZone
 use serde_json::{Map, Value};
 use syslog_loose::{Message, ProcId, Variant};
 
-use crate::body::BodyParser;
 use crate::error::ReadErrorKind;
 use crate::lines::LineDecoder;
+use ocsf_map_parsers::BodyParser;
 
 /// Options for syslog text (and for [`parse_syslog_line`]).
 ///

@@ -1,8 +1,8 @@
 //! Message-body parsers: `key=value` pairs, CEF, and a regex with named captures.
 //!
 //! Pure functions over one message, so that the mapping engine can call them on any field (a
-//! syslog `message`, a Splunk `_raw`) as well as the syslog reader through
-//! [`crate::SyslogOptions::body`].
+//! syslog `message`, a Splunk `_raw`) as template filters, and the syslog reader can apply one to
+//! every message (`SyslogOptions::body` in ocsf-map-readers).
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 /// is a string, in input order. Never fails: text that is not `key=value` gives no pairs.
 ///
 /// ```
-/// let kv = ocsf_map_readers::parse_kv(r#"srcip=10.2.3.4 msg="SNI and certificate" x= y"#);
+/// let kv = ocsf_map_parsers::parse_kv(r#"srcip=10.2.3.4 msg="SNI and certificate" x= y"#);
 /// assert_eq!(kv["srcip"], "10.2.3.4");
 /// assert_eq!(kv["msg"], "SNI and certificate");
 /// assert_eq!(kv["x"], "");
@@ -108,13 +108,13 @@ const CEF_HEADER: [&str; 7] = [
 /// [`CefError`] if there is no `CEF:` or fewer than 7 header fields.
 ///
 /// ```
-/// let cef = ocsf_map_readers::parse_cef(
+/// let cef = ocsf_map_parsers::parse_cef(
 ///     "CEF:0|Cynet|Cynet 360|4.5|0|Cobalt Strike|8| src=172.31.5.93 cat=END-POINT Alert",
 /// )?;
 /// assert_eq!(cef["device_product"], "Cynet 360");
 /// assert_eq!(cef["severity"], "8");
 /// assert_eq!(cef["extension"]["cat"], "END-POINT Alert");
-/// # Ok::<(), ocsf_map_readers::CefError>(())
+/// # Ok::<(), ocsf_map_parsers::CefError>(())
 /// ```
 pub fn parse_cef(text: &str) -> Result<Map<String, Value>, CefError> {
     let start = text.find("CEF:").ok_or(CefError::NoHeader)?;
@@ -211,7 +211,7 @@ fn unescape_cef_value(raw: &str) -> String {
 /// capture name → matched text (captures that did not take part are left out).
 ///
 /// ```
-/// use ocsf_map_readers::CaptureParser;
+/// use ocsf_map_parsers::CaptureParser;
 ///
 /// let parser = CaptureParser::new(r"^MID (?P<mid>\d+) ICID (?P<icid>\d+)")?;
 /// let fields = parser.parse("MID 6 ICID 5 From: <a@example.com>").unwrap();
