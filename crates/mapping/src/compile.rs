@@ -172,6 +172,8 @@ struct Compiler<'t> {
     lookups: Vec<Lookup>,
     lookup_ids: HashMap<String, LookupId>,
     let_names: Vec<String>,
+    /// Names `for_each` binds (`item` and every `as:`), which are not record fields.
+    scope_vars: Vec<String>,
 }
 
 impl<'t> Compiler<'t> {
@@ -194,6 +196,7 @@ impl<'t> Compiler<'t> {
             lookups: Vec::new(),
             lookup_ids: HashMap::new(),
             let_names: Vec::new(),
+            scope_vars: vec!["item".to_owned()],
         }
     }
 
@@ -546,6 +549,7 @@ impl<'t> Compiler<'t> {
                     );
                 }
                 self.check_identifier(&name, v);
+                self.scope_vars.push(name.clone());
                 name.into()
             }
             None => "item".into(),
@@ -674,9 +678,18 @@ impl<'t> Compiler<'t> {
         })
     }
 
+    /// Whether a name a template reads (`alert.signature`, `conn.action`) is a record field
+    /// rather than a `let` value, a `for_each` element or `record` itself.
+    fn is_record_field(&self, name: &String) -> bool {
+        let head = name.split('.').next().unwrap_or(name);
+        head != "record"
+            && !self.let_names.iter().any(|l| l == head)
+            && !self.scope_vars.iter().any(|v| v == head)
+    }
+
     /// The record fields an expression reads.
     fn expr_reads(&self, source: &str) -> Vec<String> {
-        let own = |name: &String| !self.let_names.contains(name) && name != "record";
+        let own = |name: &String| self.is_record_field(name);
         let mut reads: Vec<String> = self
             .env
             .compile_expression(source)
@@ -891,7 +904,7 @@ impl<'t> Compiler<'t> {
 
     /// Records what a rule says and which record fields it reads (for `explain`, `coverage`).
     fn annotate(&self, spec: &mut Spec) {
-        let own = |name: &String| !self.let_names.contains(name) && name != "record";
+        let own = |name: &String| self.is_record_field(name);
         let (source, mut reads): (String, Vec<String>) = match &spec.kind {
             SpecKind::Literal(v) => (v.to_string(), Vec::new()),
             SpecKind::Path(sel) => (sel.text.clone(), sel.reads().into_iter().collect()),
@@ -1035,6 +1048,10 @@ impl<'t> Compiler<'t> {
             return None;
         }
         let get = |k: &str| entries.iter().find(|(key, _)| key.as_str() == Some(k));
+        // The `for_each` element's name is not a record field, for the body's reads.
+        if let Some(name) = get("as").and_then(|(_, a)| a.as_str()) {
+            self.scope_vars.push(name.to_owned());
+        }
         let sources: Vec<&(Node, Node)> = entries
             .iter()
             .filter(|(k, _)| k.as_str().is_some_and(|s| SOURCE_SPEC_KEYS.contains(&s)))
@@ -1197,7 +1214,7 @@ impl<'t> Compiler<'t> {
                 }
             },
             NodeKind::Map(_) => {
-                let name = format!("line {}", self.line(node));
+                let name = format!("inline table at line {}", self.line(node));
                 let table = self.lookup_table(node, &name)?;
                 self.lookups.push(table);
                 Some(LookupId(self.lookups.len() - 1))

@@ -10,3 +10,4 @@ mod intake;
 mod io;
 mod util;
 mod validate;
+mod walkthrough;
