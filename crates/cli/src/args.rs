@@ -297,7 +297,7 @@ pub(crate) struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct DiagnosticArgs {
-    /// How mapping diagnostics are printed.
+    /// How mapping diagnostics (and, with `json`, record errors) are printed.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     pub(crate) message_format: MessageFormat,
 

@@ -12,7 +12,7 @@ use ocsf_map_readers::{Input, ReaderOptions, SourcePos};
 use ocsf_map_sinks::{DeadLetterWriter, JsonLinesSink, Sink, SinkError};
 
 use crate::Status;
-use crate::args::{RunArgs, SinkArg, ValidateArg};
+use crate::args::{MessageFormat, RunArgs, SinkArg, ValidateArg};
 use crate::intake::{self, Refusals};
 use crate::{load, report};
 
@@ -76,12 +76,25 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         ValidateArg::Off => Validation::Off,
     };
     let max_errors = args.max_errors;
+    let json_messages = args.diagnostics.message_format == MessageFormat::Json;
     let observer_shown = Arc::clone(&shown);
     let mut observer = |event: Event<'_>| {
         if observer_shown.fetch_add(1, Ordering::Relaxed) >= max_errors {
             return;
         }
         match event {
+            Event::Failed(letter) if json_messages => {
+                // The dead-letter line without the record: one JSON object per failure.
+                let v = serde_json::json!({
+                    "severity": "error",
+                    "position": letter.position,
+                    "stage": letter.stage,
+                    "target": letter.target,
+                    "mapping_line": letter.mapping_line,
+                    "message": letter.error,
+                });
+                report::line(format_args!("{v}"));
+            }
             Event::Failed(letter) => {
                 let target = letter
                     .target

@@ -142,3 +142,23 @@ fn check_reports_json_diagnostics_for_tools() {
     assert_eq!(diag["line"], 8);
     assert_eq!(diag["column"], 7);
 }
+
+#[test]
+fn record_errors_are_json_lines_with_message_format_json() {
+    let (_d, m) = temp_file("m.yaml", MAPPING);
+    let (_i, i) = temp_file("in.jsonl", "{\"ts\":2,\"src\":\"10.0.0.2\"}\n");
+    let out = run(&[
+        "-m",
+        m.to_str().unwrap(),
+        "--message-format",
+        "json",
+        "-q",
+        i.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let first = &json_lines(stderr(&out).lines().next().unwrap())[0];
+    assert_eq!(first["position"]["line"], 1);
+    assert_eq!(first["stage"], "map");
+    assert_eq!(first["target"], "network_activity.message");
+    assert_eq!(first["mapping_line"], 9);
+}
