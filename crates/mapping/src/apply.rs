@@ -9,9 +9,12 @@ use ocsf_map_schema::Class;
 use serde_json::{Map, Value};
 
 use crate::error::MapError;
-use crate::program::{CompiledMapping, Cond, Field, ForEach, Output, Spec, SpecKind};
+use crate::program::{CompiledMapping, Cond, Field, ForEach, OtherPair, Output, Spec, SpecKind};
 use crate::scope::{Scope, json_to_jv, jv_to_json};
 use crate::trace::{LookupResult, NoTrace, Rule, Tracer};
+
+/// OCSF's "Other" enumeration value, whose caption is the source's own value.
+const OTHER: i64 = 99;
 
 /// The class whose documents get a derived `finding_info.uid` when the mapping sets none.
 const DETECTION_FINDING: u32 = 2004;
@@ -246,6 +249,16 @@ impl<T: Tracer> Run<'_, '_, T> {
                 );
                 continue;
             };
+            if let Some(pair) = &field.other
+                && self.store_other(&mut obj, pair, &raw)
+            {
+                self.tracer.attribute(
+                    rule(&field.target, &field.spec, field.attr.as_ref()),
+                    Some(&raw),
+                    Some(&Value::from(OTHER)),
+                );
+                continue;
+            }
             let value = match &field.attr {
                 Some(attr) => {
                     let stored =
@@ -273,6 +286,30 @@ impl<T: Tracer> Run<'_, '_, T> {
             insert(&mut obj, &field.segments, value);
         }
         Ok(obj)
+    }
+
+    /// `other: true`: when `raw` is outside the enumeration, stores Other (99) as the id and
+    /// the original value as the caption, and returns true. Known values return false and are
+    /// stored as usual.
+    fn store_other(&self, obj: &mut Map<String, Value>, pair: &OtherPair, raw: &Value) -> bool {
+        let known = if pair.rule_sets_caption {
+            raw.as_str().is_some_and(|c| pair.id.enum_id(c).is_some())
+        } else {
+            ocsf_map_schema::coerce(&pair.id, raw.clone())
+                .ok()
+                .and_then(|v| v.as_i64())
+                .is_some_and(|n| pair.id.enum_caption(n).is_some())
+        };
+        if known {
+            return false;
+        }
+        let caption = match raw {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        insert(obj, &pair.id_segments, Value::from(OTHER));
+        insert(obj, &pair.caption_segments, Value::String(caption));
+        true
     }
 
     /// Evaluates a value rule. `Ok(None)` means "absent": the attribute is left out.

@@ -14,8 +14,8 @@ use crate::error::CompileError;
 use crate::lint;
 use crate::path::Selector;
 use crate::program::{
-    CompiledMapping, Cond, ExprId, Field, ForEach, Let, Lookup, LookupId, Output, SourceHints,
-    Spec, SpecKind, TemplateId,
+    CompiledMapping, Cond, ExprId, Field, ForEach, Let, Lookup, LookupId, OtherPair, Output,
+    SourceHints, Spec, SpecKind, TemplateId,
 };
 use crate::yaml::{self, Node, NodeKind};
 
@@ -40,7 +40,7 @@ const LOOKUP_KEYS: &[&str] = &["map", "fallback"];
 const SOURCE_SPEC_KEYS: &[&str] = &["path", "template", "expr", "value", "fields"];
 const SPEC_KEYS: &[&str] = &[
     "path", "template", "expr", "value", "fields", "for_each", "as", "lookup", "fallback",
-    "default", "when", "required",
+    "default", "when", "required", "other",
 ];
 /// Names templates cannot use for `let` values or `for_each` elements.
 const RESERVED_NAMES: &[&str] = &["record", "true", "false", "none", "loop"];
@@ -845,16 +845,71 @@ impl<'t> Compiler<'t> {
                 if let (Some(attr), Some(class)) = (attr, target.class) {
                     self.check_value(class, &inner.path, attr, &mut spec, value);
                 }
+                let other = if spec.other {
+                    self.other_pair(target.class, &inner.path, attr, &segments, key)
+                } else {
+                    None
+                };
                 fields.push(Field {
                     segments,
                     target: inner.display(),
                     spec,
                     attr,
                     key_span: key.span.clone(),
+                    other,
                 });
             }
         }
         Some(fields)
+    }
+
+    /// For `other: true`: the enumeration pair the attribute at `path` belongs to (it must be an
+    /// enumerated id with a caption, or such a caption).
+    fn other_pair(
+        &mut self,
+        class: Option<Class<'static>>,
+        path: &str,
+        attr: Option<ocsf_map_schema::Attribute<'static>>,
+        segments: &[String],
+        key: &Node,
+    ) -> Option<OtherPair> {
+        let (class, attr) = (class?, attr?);
+        let parent = &segments[..segments.len() - 1];
+        let at = |name: &str| {
+            parent
+                .iter()
+                .cloned()
+                .chain([name.to_owned()])
+                .collect::<Vec<_>>()
+        };
+        if let Some(caption) = attr
+            .sibling()
+            .filter(|_| attr.enum_values().next().is_some())
+        {
+            return Some(OtherPair {
+                id: attr,
+                id_segments: segments.to_vec(),
+                caption_segments: at(caption),
+                rule_sets_caption: false,
+            });
+        }
+        if let Some(id) = lint::caption_of(class, path, attr) {
+            return Some(OtherPair {
+                id,
+                id_segments: at(id.name()),
+                caption_segments: segments.to_vec(),
+                rule_sets_caption: true,
+            });
+        }
+        self.error(
+            Diagnostic::error(
+                "M027",
+                "`other` applies to an enumerated attribute or its caption",
+            )
+            .with_label(key.span.clone(), format!("`{path}` has no enumeration"))
+            .with_help("use it on e.g. `severity_id` or `severity`"),
+        );
+        None
     }
 
     /// Resolves an attribute path against the class. Returns the attribute (for coercion) and
@@ -968,6 +1023,7 @@ impl<'t> Compiler<'t> {
             default: None,
             when: None,
             required: false,
+            other: false,
             line,
             source: String::new(),
             reads: Vec::new(),
@@ -1082,6 +1138,7 @@ impl<'t> Compiler<'t> {
             default: None,
             when: None,
             required: false,
+            other: false,
             line,
             source: String::new(),
             reads: Vec::new(),
@@ -1113,6 +1170,15 @@ impl<'t> Compiler<'t> {
                 NodeKind::Bool(b) => spec.required = b,
                 _ => self.error(
                     Diagnostic::error("M003", "`required` must be true or false")
+                        .with_label(v.span.clone(), format!("found {}", v.type_name())),
+                ),
+            }
+        }
+        if let Some((_, v)) = get("other") {
+            match v.kind {
+                NodeKind::Bool(b) => spec.other = b,
+                _ => self.error(
+                    Diagnostic::error("M003", "`other` must be true or false")
                         .with_label(v.span.clone(), format!("found {}", v.type_name())),
                 ),
             }
@@ -1238,6 +1304,7 @@ fn spec_shell(line: usize) -> Spec {
         default: None,
         when: None,
         required: false,
+        other: false,
         line,
         source: String::new(),
         reads: Vec::new(),

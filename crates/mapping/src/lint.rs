@@ -32,10 +32,13 @@ pub(crate) fn value(
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let id_attr = caption_of(class, path, attr);
+    // With `other: true`, values outside the enumeration are wanted (they become Other).
+    let other = spec.other;
     let check = |v: &Value| -> Result<Value, String> {
         if let (Some(id), Value::String(caption)) = (id_attr, v) {
             return match id.enum_id(caption) {
                 Some(_) => Ok(v.clone()),
+                None if other => Ok(v.clone()),
                 None => Err(format!(
                     "`{caption}` is not a caption of `{}`; allowed: {}",
                     id.name(),
@@ -45,6 +48,7 @@ pub(crate) fn value(
         }
         let coerced = coerce(&attr, v.clone()).map_err(|e| e.to_string())?;
         if let Some(n) = coerced.as_i64()
+            && !other
             && attr.enum_values().next().is_some()
             && attr.enum_caption(n).is_none()
         {
@@ -116,7 +120,7 @@ pub(crate) fn value(
 
 /// When `attr` is the caption half of an enum pair (`severity`, `activity_name`), its id
 /// attribute (`severity_id`, `activity_id`).
-fn caption_of(
+pub(crate) fn caption_of(
     class: Class<'static>,
     path: &str,
     attr: Attribute<'static>,

@@ -139,6 +139,20 @@ pub(crate) struct Field {
     pub(crate) attr: Option<Attribute<'static>>,
     /// The attribute path's key in the mapping file.
     pub(crate) key_span: Range<usize>,
+    /// With `other: true`: the enumeration pair this rule sets one half of.
+    pub(crate) other: Option<OtherPair>,
+}
+
+/// An enumerated attribute and its caption (`severity_id` / `severity`), for `other: true`.
+#[derive(Debug)]
+pub(crate) struct OtherPair {
+    /// The id attribute, whose enumeration decides what is known.
+    pub(crate) id: Attribute<'static>,
+    /// Paths of the id and the caption, below the object being built.
+    pub(crate) id_segments: Vec<String>,
+    pub(crate) caption_segments: Vec<String>,
+    /// Whether the rule computes the caption (else the id).
+    pub(crate) rule_sets_caption: bool,
 }
 
 /// How a value is computed.
@@ -151,6 +165,9 @@ pub(crate) struct Spec {
     pub(crate) default: Option<Value>,
     pub(crate) when: Option<Cond>,
     pub(crate) required: bool,
+    /// `other: true`: a value outside the enumeration becomes Other (99), keeping the original
+    /// as the caption.
+    pub(crate) other: bool,
     /// 1-based line of the rule in the mapping file.
     pub(crate) line: usize,
     /// The rule as written, for `explain` (`$.alert.signature`, `{{ a }}:{{ b }}`, `42`).

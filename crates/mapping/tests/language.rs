@@ -304,6 +304,40 @@ fn profiles_enable_profile_attributes_and_are_recorded_in_metadata() {
     assert_eq!(doc["metadata"]["profiles"], json!(["security_control"]));
 }
 
+// ---- values outside an enumeration ----
+
+#[test]
+fn other_turns_an_unknown_caption_into_other_keeping_the_value() {
+    let m = network("      status: {path: $.s, other: true}\n");
+    let doc = map_one(&m, json!({"s": "Half-open"}));
+    assert_eq!(
+        (doc["status_id"].clone(), doc["status"].clone()),
+        (json!(99), json!("Half-open"))
+    );
+    let doc = map_one(&m, json!({"s": "failure"}));
+    assert_eq!(
+        (doc["status_id"].clone(), doc["status"].clone()),
+        (json!(2), json!("Failure"))
+    );
+}
+
+#[test]
+fn other_turns_an_unknown_id_into_other_with_the_id_as_caption() {
+    let m = network("      status_id: {path: $.s, other: true}\n");
+    let doc = map_one(&m, json!({"s": 42}));
+    assert_eq!(
+        (doc["status_id"].clone(), doc["status"].clone()),
+        (json!(99), json!("42"))
+    );
+}
+
+#[test]
+fn an_unknown_caption_without_other_fails_the_record() {
+    let m = network("      status: $.s\n");
+    let err = map(&m, json!({"s": "Half-open"})).unwrap_err();
+    assert!(err.message.contains("Half-open"), "{err}");
+}
+
 // ---- compile errors ----
 
 fn codes(err: &CompileError) -> Vec<&str> {
@@ -394,6 +428,12 @@ fn setting_an_attribute_twice_is_an_error() {
 fn an_unknown_lookup_table_is_an_error() {
     let err = compile_err(&network("      app_name: {path: $.a, lookup: nope}\n"));
     assert_eq!(codes(&err), ["M023"]);
+}
+
+#[test]
+fn other_on_an_attribute_without_enumeration_is_an_error() {
+    let err = compile_err(&network("      message: {path: $.m, other: true}\n"));
+    assert_eq!(codes(&err), ["M027"]);
 }
 
 #[test]
