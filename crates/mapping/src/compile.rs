@@ -680,7 +680,7 @@ impl<'t> Compiler<'t> {
 
     /// Whether a name a template reads (`alert.signature`, `conn.action`) is a record field
     /// rather than a `let` value, a `for_each` element or `record` itself.
-    fn is_record_field(&self, name: &String) -> bool {
+    fn is_record_field(&self, name: &str) -> bool {
         let head = name.split('.').next().unwrap_or(name);
         head != "record"
             && !self.let_names.iter().any(|l| l == head)
