@@ -24,7 +24,7 @@
 //!   `finish` is not called, as in a sequential run.
 //! - **Memory.** At most `2 × threads + 2` batches are in the pipeline at once (read, being
 //!   mapped, or waiting for an earlier batch to be written); the reader waits for the writer
-//!   when that many are out. With the default 256 records a batch, that is a few MB whatever the
+//!   when that many are out. With the default 128 records a batch, that is a few MB whatever the
 //!   input's size.
 //!
 //! `threads <= 1` is the sequential loop: no thread is started.
@@ -116,9 +116,9 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
-    /// The default batch size: 256 records, large enough that handing a batch between threads
+    /// The default batch size: 128 records, large enough that handing a batch between threads
     /// costs nothing measurable, small enough that the batches in flight stay a few MB.
-    pub const DEFAULT_BATCH_SIZE: usize = 256;
+    pub const DEFAULT_BATCH_SIZE: usize = 128;
 
     /// Sequential, or parallel with `threads` mapper threads, with the default batch size.
     pub fn threads(threads: usize) -> RunOptions {
@@ -212,7 +212,7 @@ fn sequential(
         let mut reader = ocsf_map_readers::open(input, reader_options)?;
         while let Some(next) = reader.next_record() {
             values.clear();
-            let step = step(&mapper, validation, next, &mut docs, &mut values);
+            let step = step(&mapper, validation, &next, &mut docs, &mut values);
             out.deliver(step, &values)?;
         }
     }

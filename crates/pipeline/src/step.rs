@@ -33,11 +33,12 @@ pub(crate) enum Step {
 
 /// Maps and validates one record read by a reader, appending its documents to `values`.
 ///
-/// `docs` is scratch space, empty on return.
+/// `docs` is scratch space, empty on return. The record is borrowed so that the parallel run can
+/// hand it back to the reader thread, which allocated it, to be freed there.
 pub(crate) fn step(
     mapper: &Mapper<'_>,
     validation: Validation,
-    next: Result<Record, ReadError>,
+    next: &Result<Record, ReadError>,
     docs: &mut Vec<Document>,
     values: &mut Vec<Value>,
 ) -> Step {
@@ -46,7 +47,7 @@ pub(crate) fn step(
         Err(e) => return read_failed(e),
     };
     docs.clear();
-    match mapper.apply(&record, docs) {
+    match mapper.apply(record, docs) {
         Ok(Outcome::Skipped) => Step::Skipped,
         Err(e) => Step::Failed(Box::new(DeadLetter {
             position: record.pos.clone(),
@@ -65,14 +66,14 @@ pub(crate) fn step(
             {
                 if validation == Validation::Strict {
                     docs.clear();
-                    return invalid(&record, problems);
+                    return invalid(record, problems);
                 }
                 warnings = problems;
             }
             let n = docs.len();
             values.extend(docs.drain(..).map(|d| d.value));
             Step::Mapped {
-                pos: record.pos,
+                pos: record.pos.clone(),
                 docs: n,
                 warnings,
             }
@@ -81,15 +82,15 @@ pub(crate) fn step(
 }
 
 #[cold]
-fn read_failed(e: ReadError) -> Step {
+fn read_failed(e: &ReadError) -> Step {
     Step::Failed(Box::new(DeadLetter {
         error: e.kind.to_string(),
-        position: e.pos,
+        position: e.pos.clone(),
         stage: Stage::Read,
         target: None,
         mapping_line: None,
         record: None,
-        raw: e.raw,
+        raw: e.raw.clone(),
         documents: None,
     }))
 }
