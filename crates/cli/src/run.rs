@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ocsf_map_intake::{IntakeSink, Summary};
 use ocsf_map_mapping::{CompiledMapping, Mapper};
-use ocsf_map_pipeline::{Event, Outputs, PipelineError, Stats, Validation};
+use ocsf_map_pipeline::{Event, Outputs, PipelineError, RunOptions, Stats, Validation};
 use ocsf_map_readers::{Input, ReaderOptions, SourcePos};
 use ocsf_map_sinks::{DeadLetterWriter, JsonLinesSink, Sink, SinkError};
 
@@ -131,7 +131,15 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         dead_letters: dead_for_pipeline.as_mut(),
         observer: &mut observer,
     };
-    let result = ocsf_map_pipeline::run(&inputs, &reader_options, &mapping, validation, outputs);
+    let options = RunOptions::threads(args.threads);
+    let result = ocsf_map_pipeline::run_with(
+        &inputs,
+        &reader_options,
+        &mapping,
+        validation,
+        outputs,
+        &options,
+    );
     drop(progress);
     let shown = shown.load(Ordering::Relaxed);
     match result {

@@ -126,3 +126,24 @@ fn a_closed_stdout_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"));
 }
+
+#[test]
+fn two_threads_give_the_same_output_as_one() {
+    let one = run(&[
+        "--mapping",
+        "mappings/zeek-conn.yaml",
+        "samples/zeek/conn.log",
+    ]);
+    let two = run(&[
+        "--mapping",
+        "mappings/zeek-conn.yaml",
+        "samples/zeek/conn.log",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(two.status.code(), Some(0), "{}", stderr(&two));
+    assert!(
+        one.stdout == two.stdout,
+        "--threads 2 must not change the output or its order"
+    );
+}
