@@ -208,6 +208,12 @@ impl<'t> Compiler<'t> {
         self.diags.push(diag);
     }
 
+    /// A node of the wrong type: `expected` says what should be there (M003).
+    fn wrong_type(&mut self, node: &Node, expected: impl Into<String>) {
+        let found = format!("found {}", node.type_name());
+        self.error(Diagnostic::error("M003", expected).with_label(node.span.clone(), found));
+    }
+
     /// Checks a mapping node's keys against `allowed`; returns its entries.
     fn entries<'n>(
         &mut self,
@@ -216,10 +222,7 @@ impl<'t> Compiler<'t> {
         allowed: &[&str],
     ) -> Option<&'n [(Node, Node)]> {
         let NodeKind::Map(entries) = &node.kind else {
-            self.error(
-                Diagnostic::error("M003", format!("{what} must be a mapping"))
-                    .with_label(node.span.clone(), format!("found {}", node.type_name())),
-            );
+            self.wrong_type(node, format!("{what} must be a mapping"));
             return None;
         };
         for (key, _) in entries {
@@ -234,10 +237,7 @@ impl<'t> Compiler<'t> {
                     };
                     self.error(d);
                 }
-                None => self.error(
-                    Diagnostic::error("M003", format!("keys in {what} must be strings"))
-                        .with_label(key.span.clone(), format!("found {}", key.type_name())),
-                ),
+                None => self.wrong_type(key, format!("keys in {what} must be strings")),
             }
         }
         Some(entries)
@@ -285,10 +285,7 @@ impl<'t> Compiler<'t> {
         match node.as_str() {
             Some(s) => Some(s.to_owned()),
             None => {
-                self.error(
-                    Diagnostic::error("M003", format!("{what} must be a string"))
-                        .with_label(node.span.clone(), format!("found {}", node.type_name())),
-                );
+                self.wrong_type(node, format!("{what} must be a string"));
                 None
             }
         }
@@ -319,10 +316,7 @@ impl<'t> Compiler<'t> {
                                 .with_label(v.span.clone(), ""),
                         ),
                     },
-                    _ => self.error(
-                        Diagnostic::error("M003", "`source.year` must be a year, e.g. 2024")
-                            .with_label(v.span.clone(), format!("found {}", v.type_name())),
-                    ),
+                    _ => self.wrong_type(v, "`source.year` must be a year, e.g. 2024"),
                 },
                 Some("timezone") => hints.timezone = self.string(v, "`source.timezone`"),
                 Some("body") => {
@@ -363,13 +357,7 @@ impl<'t> Compiler<'t> {
 
     fn lookups(&mut self, node: &Node) {
         let NodeKind::Map(entries) = &node.kind else {
-            self.error(
-                Diagnostic::error(
-                    "M003",
-                    "`lookups` must be a mapping of table names to tables",
-                )
-                .with_label(node.span.clone(), format!("found {}", node.type_name())),
-            );
+            self.wrong_type(node, "`lookups` must be a mapping of table names to tables");
             return;
         };
         for (name_node, table) in entries {
@@ -395,13 +383,7 @@ impl<'t> Compiler<'t> {
                 Some("map") => {
                     have_map = true;
                     let NodeKind::Map(rows) = &v.kind else {
-                        self.error(
-                            Diagnostic::error(
-                                "M003",
-                                "`map` must be a mapping of source values to results",
-                            )
-                            .with_label(v.span.clone(), format!("found {}", v.type_name())),
-                        );
+                        self.wrong_type(v, "`map` must be a mapping of source values to results");
                         continue;
                     };
                     for (from, to) in rows {
@@ -436,10 +418,7 @@ impl<'t> Compiler<'t> {
 
     fn lets(&mut self, node: &Node) -> Vec<Let> {
         let NodeKind::Map(entries) = &node.kind else {
-            self.error(
-                Diagnostic::error("M003", "`let` must be a mapping of names to values")
-                    .with_label(node.span.clone(), format!("found {}", node.type_name())),
-            );
+            self.wrong_type(node, "`let` must be a mapping of names to values");
             return Vec::new();
         };
         let mut lets = Vec::new();
@@ -498,10 +477,7 @@ impl<'t> Compiler<'t> {
             NodeKind::Seq(items) => items.iter().collect(),
             NodeKind::Map(_) => vec![node],
             _ => {
-                self.error(
-                    Diagnostic::error("M003", "`outputs` must be a list of outputs")
-                        .with_label(node.span.clone(), format!("found {}", node.type_name())),
-                );
+                self.wrong_type(node, "`outputs` must be a list of outputs");
                 return Vec::new();
             }
         };
@@ -622,10 +598,7 @@ impl<'t> Compiler<'t> {
 
     fn profiles(&mut self, node: &Node, class: Option<Class<'static>>) -> Vec<String> {
         let NodeKind::Seq(items) = &node.kind else {
-            self.error(
-                Diagnostic::error("M003", "`profiles` must be a list of OCSF profile names")
-                    .with_label(node.span.clone(), format!("found {}", node.type_name())),
-            );
+            self.wrong_type(node, "`profiles` must be a list of OCSF profile names");
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -660,10 +633,7 @@ impl<'t> Compiler<'t> {
             NodeKind::Str(s) => self.expr(s, node)?,
             NodeKind::Bool(b) => self.expr(if *b { "true" } else { "false" }, node)?,
             _ => {
-                self.error(
-                    Diagnostic::error("M003", format!("{what} must be an expression (a string)"))
-                        .with_label(node.span.clone(), format!("found {}", node.type_name())),
-                );
+                self.wrong_type(node, format!("{what} must be an expression (a string)"));
                 return None;
             }
         };
@@ -790,12 +760,9 @@ impl<'t> Compiler<'t> {
     /// A `fields:` block: dotted target paths to value rules.
     fn fields(&mut self, node: &Node, target: &Target<'_>) -> Option<Vec<Field>> {
         let NodeKind::Map(entries) = &node.kind else {
-            self.error(
-                Diagnostic::error(
-                    "M003",
-                    "`fields` must be a mapping of OCSF attributes to values",
-                )
-                .with_label(node.span.clone(), format!("found {}", node.type_name())),
+            self.wrong_type(
+                node,
+                "`fields` must be a mapping of OCSF attributes to values",
             );
             return None;
         };
@@ -1168,19 +1135,13 @@ impl<'t> Compiler<'t> {
         if let Some((_, v)) = get("required") {
             match v.kind {
                 NodeKind::Bool(b) => spec.required = b,
-                _ => self.error(
-                    Diagnostic::error("M003", "`required` must be true or false")
-                        .with_label(v.span.clone(), format!("found {}", v.type_name())),
-                ),
+                _ => self.wrong_type(v, "`required` must be true or false"),
             }
         }
         if let Some((_, v)) = get("other") {
             match v.kind {
                 NodeKind::Bool(b) => spec.other = b,
-                _ => self.error(
-                    Diagnostic::error("M003", "`other` must be true or false")
-                        .with_label(v.span.clone(), format!("found {}", v.type_name())),
-                ),
+                _ => self.wrong_type(v, "`other` must be true or false"),
             }
         }
         // With `for_each`, the rule above (and its lookup, default, when) is applied to each
@@ -1286,10 +1247,7 @@ impl<'t> Compiler<'t> {
                 Some(LookupId(self.lookups.len() - 1))
             }
             _ => {
-                self.error(
-                    Diagnostic::error("M003", "`lookup` must be a table name or a table")
-                        .with_label(node.span.clone(), format!("found {}", node.type_name())),
-                );
+                self.wrong_type(node, "`lookup` must be a table name or a table");
                 None
             }
         }
