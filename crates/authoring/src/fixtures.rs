@@ -6,7 +6,9 @@
 //! |---|---|
 //! | `input.*` | the input records, in any format the readers know (chosen by extension) |
 //! | `expected.jsonl` | the documents expected, one per line, in order |
-//! | `case.yaml` (optional) | `description:`, `volatile: [paths]` (attributes not compared, e.g. `metadata.processed_time`), `failures: N` (records expected to fail; default 0), `format:` |
+//! | `case.yaml` (optional) | `description:`, `volatile: [paths]` (attributes not compared, e.g. `metadata.processed_time`), `failures: N` (records expected to fail; default 0), `format:`, `year:` (of RFC 3164 syslog timestamps) |
+//!
+//! The input is read as the main command reads it: with the mapping's `source:` settings.
 //!
 //! Every produced document is also validated against OCSF 1.4.0 in the same run.
 
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ocsf_map_mapping::{CompiledMapping, Mapper, compile};
-use ocsf_map_readers::{Format, Input, ReaderOptions};
+use ocsf_map_readers::{Format, Input};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -77,6 +79,9 @@ struct CaseFile {
     #[serde(default)]
     failures: u64,
     format: Option<String>,
+    /// The year of RFC 3164 syslog timestamps, so that a case does not depend on its input
+    /// file's modification date.
+    year: Option<i32>,
 }
 
 /// The fixture directory of a mapping file: `x.yaml` → `x.tests/`.
@@ -146,16 +151,12 @@ fn run_case(
         .map(|e| e.path())
         .find(|p| p.file_stem().is_some_and(|s| s == "input"))
         .ok_or_else(|| format!("{}: no input.* file", dir.display()))?;
-    let mut reader_options = ReaderOptions::default();
-    if let Some(f) = case
-        .format
-        .as_deref()
-        .or(mapping.source_hints().format.as_deref())
-    {
+    let mut reader_options = crate::source::reader_options(mapping.source_hints())?;
+    if let Some(f) = &case.format {
         reader_options.format = Some(f.parse::<Format>().map_err(|e| e.to_string())?);
     }
-    if let Some(d) = mapping.source_hints().delimiter {
-        reader_options.csv.delimiter = d;
+    if let Some(year) = case.year {
+        reader_options.syslog.year = Some(year);
     }
     let mut reader = ocsf_map_readers::open(&Input::Path(input.clone()), &reader_options)
         .map_err(|e| e.to_string())?;

@@ -16,6 +16,7 @@ mod explain;
 mod fields;
 mod fixtures;
 mod preview;
+mod source;
 
 pub use coverage::{AttributeFill, Coverage, CoverageReport, RuleCount};
 pub use diff::{Difference, diff};
@@ -24,3 +25,4 @@ pub use fixtures::{
     CaseResult, FixtureError, FixtureOptions, Verdict, fixture_dir, run_fixtures, to_junit,
 };
 pub use preview::{GroupExtra, PreviewStats, preview};
+pub use source::reader_options;

@@ -36,23 +36,21 @@ pub(crate) fn mapping(path: &Path, diagnostics: &DiagnosticArgs) -> Option<Compi
     }
 }
 
-/// Reader options from the command line, falling back to the mapping's `source:` hints.
+/// Reader options: the mapping's `source:` settings, overridden by the command line.
 pub(crate) fn reader_options(args: &InputArgs, mapping: &CompiledMapping) -> Option<ReaderOptions> {
-    let hints = mapping.source_hints();
-    let mut options = ReaderOptions {
-        max_record_bytes: args.max_record_bytes,
-        ..Default::default()
+    let mut options = match ocsf_map_authoring::reader_options(mapping.source_hints()) {
+        Ok(o) => o,
+        Err(e) => {
+            report::line(format_args!("error: {e}"));
+            return None;
+        }
     };
-    if let Some(name) = args.format.as_deref().or(hints.format.as_deref()) {
+    options.max_record_bytes = args.max_record_bytes;
+    if let Some(name) = args.format.as_deref() {
         match name.parse::<Format>() {
             Ok(f) => options.format = Some(f),
             Err(e) => {
-                let from = if args.format.is_some() {
-                    "--format"
-                } else {
-                    "the mapping's source.format"
-                };
-                report::line(format_args!("error: {from}: {e}"));
+                report::line(format_args!("error: --format: {e}"));
                 return None;
             }
         }
@@ -66,25 +64,21 @@ pub(crate) fn reader_options(args: &InputArgs, mapping: &CompiledMapping) -> Opt
             ));
             return None;
         }
-        None => {
-            if let Some(d) = hints.delimiter {
-                options.csv.delimiter = d;
-            }
-        }
+        None => {}
     }
-    if let Some(year) = args.year.or(hints.year) {
+    if let Some(year) = args.year {
         options.syslog.year = Some(year);
     }
-    if let Some(tz) = args.timezone.as_deref().or(hints.timezone.as_deref()) {
+    if let Some(tz) = args.timezone.as_deref() {
         match tz.parse() {
             Ok(offset) => options.syslog.utc_offset = offset,
             Err(e) => {
-                report::line(format_args!("error: timezone `{tz}`: {e}"));
+                report::line(format_args!("error: --timezone `{tz}`: {e}"));
                 return None;
             }
         }
     }
-    if let Some(body) = args.body.as_deref().or(hints.body.as_deref()) {
+    if let Some(body) = args.body.as_deref() {
         match body.parse() {
             Ok(parser) => options.syslog.body = Some(parser),
             Err(e) => {
@@ -93,7 +87,7 @@ pub(crate) fn reader_options(args: &InputArgs, mapping: &CompiledMapping) -> Opt
             }
         }
     }
-    if let Some(raw) = args.splunk_raw.as_deref().or(hints.raw.as_deref()) {
+    if let Some(raw) = args.splunk_raw.as_deref() {
         match raw.parse() {
             Ok(format) => options.splunk.raw = Some(format),
             Err(e) => {

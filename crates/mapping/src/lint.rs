@@ -150,8 +150,8 @@ fn captions(attr: Attribute<'_>) -> String {
         .join(", ")
 }
 
-/// Reports required attributes that no rule of an output sets (errors), and ones set only
-/// under a `when` (warnings).
+/// Reports required attributes that no rule of an output sets (errors), and required
+/// attributes of the document itself set only under a `when` (warnings).
 pub(crate) fn required(
     diags: &mut Vec<Diagnostic>,
     class: Class<'static>,
@@ -221,7 +221,10 @@ fn check_object(
                     )
                     .with_help(format!("add `{path}: ...` to `fields`")),
                 );
-            } else if nested.is_empty()
+            } else if prefix.is_empty()
+                // Only at the top: an object built below is often conditional as a whole, and
+                // then its required attributes are rightly conditional too.
+                && nested.is_empty()
                 && !by_caption
                 && direct
                     .iter()
