@@ -115,16 +115,24 @@ pub(crate) fn run(args: &RunArgs) -> Status {
             }
         }
     };
+    let reading = Arc::new(InputProgress::new(&inputs));
     let progress = match &destination {
         Destination::Intake(s) if !args.quiet && std::io::stderr().is_terminal() => {
-            Some(ProgressLine::start(s.progress()))
+            Some(ProgressLine::start(s.progress(), Arc::clone(&reading)))
         }
         _ => None,
     };
     let mut dead_for_pipeline = dead_letters.clone();
+    let mut tracked;
     let sink: &mut dyn Sink = match &mut destination {
         Destination::File(s) => s,
-        Destination::Intake(s) => s.as_mut(),
+        Destination::Intake(s) => {
+            tracked = Tracked {
+                inner: s.as_mut(),
+                reading: Arc::clone(&reading),
+            };
+            &mut tracked
+        }
     };
     let outputs = Outputs {
         sink,
@@ -217,6 +225,81 @@ fn intake_summary(s: &Summary) {
     ));
 }
 
+/// How far the run has read its inputs, for the progress line's estimate of what is left.
+struct InputProgress {
+    /// Bytes of all inputs, when they are all plain files (no stdin).
+    total: Option<u64>,
+    /// Each input's name and the bytes of the inputs before it.
+    starts: Vec<(String, u64)>,
+    /// Groups handed to the sink so far.
+    submitted: AtomicU64,
+    /// Bytes read so far (as far as the last group's record).
+    read: AtomicU64,
+}
+
+impl InputProgress {
+    fn new(inputs: &[Input]) -> InputProgress {
+        let mut starts = Vec::with_capacity(inputs.len());
+        let mut total = Some(0u64);
+        for input in inputs {
+            starts.push((input.to_string(), total.unwrap_or(0)));
+            let size = match input {
+                Input::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+                Input::Stdin => None,
+            };
+            total = total.zip(size).map(|(t, s)| t + s);
+        }
+        InputProgress {
+            total,
+            starts,
+            submitted: AtomicU64::new(0),
+            read: AtomicU64::new(0),
+        }
+    }
+
+    fn note(&self, pos: &SourcePos) {
+        self.submitted.fetch_add(1, Ordering::Relaxed);
+        if let Some((_, before)) = self.starts.iter().find(|(name, _)| **name == *pos.source) {
+            self.read.store(before + pos.offset, Ordering::Relaxed);
+        }
+    }
+
+    /// Groups still to deliver: those not answered yet, plus those the unread part of the input
+    /// should give at the rate seen so far. `None` when the input's size is unknown.
+    fn remaining(&self, answered: u64) -> Option<u64> {
+        let total = self.total.filter(|t| *t > 0)? as f64;
+        let submitted = self.submitted.load(Ordering::Relaxed);
+        let done = (self.read.load(Ordering::Relaxed) as f64 / total).clamp(0.0, 1.0);
+        let unread = if done > 0.0 {
+            submitted as f64 * (1.0 - done) / done
+        } else {
+            0.0
+        };
+        Some(submitted.saturating_sub(answered) + unread as u64)
+    }
+}
+
+/// Passes groups to the intake sink, noting how far the input has been read.
+struct Tracked<'a> {
+    inner: &'a mut dyn Sink,
+    reading: Arc<InputProgress>,
+}
+
+impl Sink for Tracked<'_> {
+    fn write_group(
+        &mut self,
+        pos: &SourcePos,
+        docs: &[serde_json::Value],
+    ) -> Result<(), SinkError> {
+        self.reading.note(pos);
+        self.inner.write_group(pos, docs)
+    }
+
+    fn finish(&mut self) -> Result<(), SinkError> {
+        self.inner.finish()
+    }
+}
+
 /// A one-line progress display on a terminal, redrawn every second until dropped.
 struct ProgressLine {
     stop: Arc<AtomicBool>,
@@ -224,12 +307,15 @@ struct ProgressLine {
 }
 
 impl ProgressLine {
-    fn start(progress: ocsf_map_intake::Progress) -> ProgressLine {
+    fn start(progress: ocsf_map_intake::Progress, reading: Arc<InputProgress>) -> ProgressLine {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = std::thread::spawn(move || {
             while !flag.load(Ordering::Relaxed) {
-                let line = progress.snapshot().line(None);
+                let snap = progress.snapshot();
+                let answered =
+                    snap.delivered + snap.already_delivered + snap.rejected + snap.invalid;
+                let line = snap.line(reading.remaining(answered));
                 let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{line}");
                 std::thread::sleep(Duration::from_secs(1));
             }
@@ -318,5 +404,39 @@ fn dry_run(
         Status::Failure
     } else {
         Status::Success
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(source: &str, offset: u64) -> SourcePos {
+        SourcePos {
+            source: source.into(),
+            record: 1,
+            line: 1,
+            offset,
+        }
+    }
+
+    #[test]
+    fn what_is_left_is_estimated_from_the_share_of_input_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+        std::fs::write(&a, vec![b'x'; 100]).unwrap();
+        std::fs::write(&b, vec![b'x'; 100]).unwrap();
+        let reading = InputProgress::new(&[Input::Path(a.clone()), Input::Path(b.clone())]);
+        for _ in 0..10 {
+            reading.note(&pos(&a.display().to_string(), 0));
+        }
+        reading.note(&pos(&b.display().to_string(), 0));
+        // 11 groups from the first half of the input: about 11 more to come, 5 not answered.
+        assert_eq!(reading.remaining(6), Some(5 + 11));
+    }
+
+    #[test]
+    fn nothing_is_estimated_for_stdin() {
+        assert_eq!(InputProgress::new(&[Input::Stdin]).remaining(0), None);
     }
 }
