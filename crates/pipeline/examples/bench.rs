@@ -6,7 +6,10 @@
 //!
 //! `MODE` is `floor` (read, parse and serialise each record again: no mapping; `MAPPING` only
 //! gives the format), `map` (the full mapping, `--validate off`) or `strict` (the full mapping
-//! with strict validation, the CLI's default). The documents go to `OUTPUT` through the CLI's
+//! with strict validation, the CLI's default). Two experiments behind the README's analysis:
+//! `twin` runs two sequential strict runs at once in one process (two threads, nothing handed
+//! between them), and `OCSF_MAP_BENCH_NULL_SINK=1` replaces the file sink with one that never
+//! touches the documents. `OCSF_MAP_BENCH_BATCH=N` sets the batch size. The documents go to `OUTPUT` through the CLI's
 //! file sink. The time measured starts after the mapping is compiled and ends when the output is
 //! on disk; one line of `key=value` pairs goes to stdout.
 
@@ -77,8 +80,16 @@ fn main() {
             };
             let mut failed = 0u64;
             let mut observer = |_: ocsf_map_pipeline::Event<'_>| failed += 1;
+            // An experiment: a sink that never looks at the documents, to separate the cost of
+            // serialising them from the rest.
+            let mut null = Null;
+            let sink: &mut dyn Sink = if std::env::var_os("OCSF_MAP_BENCH_NULL_SINK").is_some() {
+                &mut null
+            } else {
+                &mut sink
+            };
             let outputs = Outputs {
-                sink: &mut sink,
+                sink,
                 dead_letters: None,
                 observer: &mut observer,
             };
@@ -96,6 +107,37 @@ fn main() {
             }
             (stats.read, stats.documents)
         }
+        "twin" => {
+            // An experiment: two sequential runs at once in one process, sharing the compiled
+            // mapping but handing nothing between threads. Each writes to its own file.
+            let run_one = |out: String| {
+                let mut sink = JsonLinesSink::file(Path::new(&out)).expect("output file");
+                let mut observer = |_: ocsf_map_pipeline::Event<'_>| {};
+                let outputs = Outputs {
+                    sink: &mut sink,
+                    dead_letters: None,
+                    observer: &mut observer,
+                };
+                ocsf_map_pipeline::run_with(
+                    std::slice::from_ref(&input),
+                    &options,
+                    &mapping,
+                    Validation::Strict,
+                    outputs,
+                    &RunOptions::threads(1),
+                )
+                .expect("run")
+            };
+            let stats = std::thread::scope(|s| {
+                let other = s.spawn(|| run_one(format!("{output}.twin")));
+                let mine = run_one(format!("{output}.twin2"));
+                let theirs = other.join().expect("no panic");
+                mine.read + theirs.read
+            });
+            let _ = std::fs::remove_file(format!("{output}.twin"));
+            let _ = std::fs::remove_file(format!("{output}.twin2"));
+            (stats, stats)
+        }
         other => {
             eprintln!("unknown mode `{other}`: floor, map or strict");
             std::process::exit(2);
@@ -108,4 +150,21 @@ fn main() {
         records as f64 / seconds,
         bytes as f64 / 1e6 / seconds
     );
+}
+
+/// Accepts everything and writes nothing.
+struct Null;
+
+impl Sink for Null {
+    fn write_group(
+        &mut self,
+        _: &ocsf_map_readers::SourcePos,
+        _: &[serde_json::Value],
+    ) -> Result<(), ocsf_map_sinks::SinkError> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), ocsf_map_sinks::SinkError> {
+        Ok(())
+    }
 }
