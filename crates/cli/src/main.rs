@@ -26,6 +26,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The mapper allocates and frees many small objects per record (documents, template values);
+/// mimalloc does that markedly faster than glibc's allocator (see README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {

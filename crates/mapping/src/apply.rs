@@ -1,5 +1,6 @@
 //! Running a compiled mapping on records.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use minijinja::value::Value as Jv;
@@ -9,7 +10,9 @@ use ocsf_map_schema::Class;
 use serde_json::{Map, Value};
 
 use crate::error::MapError;
-use crate::program::{CompiledMapping, Cond, Field, ForEach, OtherPair, Output, Spec, SpecKind};
+use crate::program::{
+    CompiledMapping, Cond, Field, ForEach, OtherPair, Output, Slot, Spec, SpecKind,
+};
 use crate::scope::{Scope, json_to_jv, jv_to_json};
 use crate::trace::{LookupResult, NoTrace, Rule, Tracer};
 
@@ -52,6 +55,8 @@ struct Ctx<'r> {
     /// The template scope (record view, lets, current element) as a template value.
     scope: Jv,
     lets: Vec<Option<Jv>>,
+    /// The same `let` values as JSON, for rules that are just a `let` name.
+    let_values: Rc<Vec<Option<Value>>>,
     item: Option<(Arc<str>, Jv)>,
 }
 
@@ -128,6 +133,7 @@ impl<T: Tracer> Run<'_, '_, T> {
             record: &record.fields,
             scope: Jv::from(()),
             lets: Vec::new(),
+            let_values: Rc::default(),
             item: None,
         };
         self.rescope(&mut ctx);
@@ -142,6 +148,7 @@ impl<T: Tracer> Run<'_, '_, T> {
             self.tracer
                 .let_value(rule(&l.target, &l.spec, None), value.as_ref());
             ctx.lets.push(value.as_ref().map(json_to_jv));
+            Rc::make_mut(&mut ctx.let_values).push(value);
             self.rescope(&mut ctx);
         }
         let start = out.len();
@@ -176,7 +183,7 @@ impl<T: Tracer> Run<'_, '_, T> {
         ctx: &Ctx<'_>,
         at: (usize, Option<usize>),
     ) -> Result<Document, MapError> {
-        let mut doc = self.object(&output.fields, ctx)?;
+        let mut doc = self.object(&output.fields, &output.slots, ctx)?;
         if output.class.uid() == DETECTION_FINDING {
             self.derive_finding_uid(&mut doc, ctx, at);
         }
@@ -236,80 +243,83 @@ impl<T: Tracer> Run<'_, '_, T> {
         info.insert("uid".to_owned(), Value::String(uid));
     }
 
-    /// Builds an object from `fields`; absent values leave their attribute out.
-    fn object(&mut self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Map<String, Value>, MapError> {
-        let mut obj = Map::new();
-        for field in fields {
-            let raw = self.eval(&field.spec, ctx, &field.target)?;
-            let Some(raw) = raw else {
-                self.tracer.attribute(
-                    rule(&field.target, &field.spec, field.attr.as_ref()),
-                    None,
-                    None,
-                );
-                continue;
-            };
-            if let Some(pair) = &field.other
-                && self.store_other(&mut obj, pair, &raw)
-            {
-                self.tracer.attribute(
-                    rule(&field.target, &field.spec, field.attr.as_ref()),
-                    Some(&raw),
-                    Some(&Value::from(OTHER)),
-                );
-                continue;
+    /// Builds an object from `fields`, in the shape `slots` compiled for them; absent values
+    /// leave their attribute out, and an object left empty is left out too.
+    fn object(
+        &mut self,
+        fields: &[Field],
+        slots: &[Slot],
+        ctx: &Ctx<'_>,
+    ) -> Result<Map<String, Value>, MapError> {
+        let mut obj = Map::with_capacity(slots.len());
+        for slot in slots {
+            match slot {
+                Slot::Field(i) => self.field(&fields[*i], ctx, &mut obj)?,
+                Slot::Object(key, children) => {
+                    let child = self.object(fields, children, ctx)?;
+                    if !child.is_empty() {
+                        obj.insert(key.clone(), Value::Object(child));
+                    }
+                }
             }
-            let value = match &field.attr {
-                Some(attr) => {
-                    let stored =
-                        ocsf_map_schema::coerce(attr, raw.clone()).map_err(|e| MapError {
-                            target: field.target.clone(),
-                            line: field.spec.line,
-                            message: e.to_string(),
-                        })?;
-                    self.tracer.attribute(
-                        rule(&field.target, &field.spec, Some(attr)),
-                        Some(&raw),
-                        Some(&stored),
-                    );
-                    stored
-                }
-                None => {
-                    self.tracer.attribute(
-                        rule(&field.target, &field.spec, None),
-                        Some(&raw),
-                        Some(&raw),
-                    );
-                    raw
-                }
-            };
-            insert(&mut obj, &field.segments, value);
         }
         Ok(obj)
     }
 
-    /// `other: true`: when `raw` is outside the enumeration, stores Other (99) as the id and
-    /// the original value as the caption, and returns true. Known values return false and are
-    /// stored as usual.
-    fn store_other(&self, obj: &mut Map<String, Value>, pair: &OtherPair, raw: &Value) -> bool {
-        let known = if pair.rule_sets_caption {
-            raw.as_str().is_some_and(|c| pair.id.enum_id(c).is_some())
-        } else {
-            ocsf_map_schema::coerce(&pair.id, raw.clone())
-                .ok()
-                .and_then(|v| v.as_i64())
-                .is_some_and(|n| pair.id.enum_caption(n).is_some())
+    /// Computes one attribute and stores it (converted to its type) in `obj`.
+    fn field(
+        &mut self,
+        field: &Field,
+        ctx: &Ctx<'_>,
+        obj: &mut Map<String, Value>,
+    ) -> Result<(), MapError> {
+        let Some(raw) = self.eval(&field.spec, ctx, &field.target)? else {
+            self.tracer.attribute(
+                rule(&field.target, &field.spec, field.attr.as_ref()),
+                None,
+                None,
+            );
+            return Ok(());
         };
-        if known {
-            return false;
+        if let Some(pair) = &field.other
+            && store_other(obj, pair, &raw)
+        {
+            self.tracer.attribute(
+                rule(&field.target, &field.spec, field.attr.as_ref()),
+                Some(&raw),
+                Some(&Value::from(OTHER)),
+            );
+            return Ok(());
         }
-        let caption = match raw {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+        let value = match &field.attr {
+            Some(attr) => {
+                // Only a tracer needs the value as computed; otherwise convert it in place.
+                let before = T::ACTIVE.then(|| raw.clone());
+                let stored = ocsf_map_schema::coerce(attr, raw).map_err(|e| MapError {
+                    target: field.target.clone(),
+                    line: field.spec.line,
+                    message: e.to_string(),
+                })?;
+                if let Some(before) = &before {
+                    self.tracer.attribute(
+                        rule(&field.target, &field.spec, field.attr.as_ref()),
+                        Some(before),
+                        Some(&stored),
+                    );
+                }
+                stored
+            }
+            None => {
+                self.tracer.attribute(
+                    rule(&field.target, &field.spec, field.attr.as_ref()),
+                    Some(&raw),
+                    Some(&raw),
+                );
+                raw
+            }
         };
-        insert(obj, &pair.id_segments, Value::from(OTHER));
-        insert(obj, &pair.caption_segments, Value::String(caption));
-        true
+        obj.insert(field.key.clone(), value);
+        Ok(())
     }
 
     /// Evaluates a value rule. `Ok(None)` means "absent": the attribute is left out.
@@ -337,14 +347,35 @@ impl<T: Tracer> Run<'_, '_, T> {
                 Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
                 Err(e) => return Err(fail(describe(&e))),
             },
+            SpecKind::Text(id, sel) => match sel.select(ctx.record) {
+                Some(Value::String(s)) => Some(Value::String(s)),
+                Some(v @ (Value::Number(_) | Value::Bool(_))) => Some(Value::String(v.to_string())),
+                _ => match self.m.templates[id.0].render(&ctx.scope) {
+                    Ok(s) => Some(Value::String(s)),
+                    Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => {
+                        None
+                    }
+                    Err(e) => return Err(fail(describe(&e))),
+                },
+            },
+            SpecKind::Let(i, id) => match ctx.let_values.get(*i).cloned().flatten() {
+                Some(v) => Some(v),
+                // Missing: the expression gives the same undefined error (or the default).
+                None if spec.default.is_some() => None,
+                None => match self.m.exprs[id.0].eval(&ctx.scope) {
+                    Ok(v) if v.is_undefined() || v.is_none() => None,
+                    Ok(v) => Some(jv_to_json(&v).map_err(fail)?),
+                    Err(e) => return Err(fail(describe(&e))),
+                },
+            },
             SpecKind::Expr(id) => match self.m.exprs[id.0].eval(&ctx.scope) {
                 Ok(v) if v.is_undefined() || v.is_none() => None,
                 Ok(v) => Some(jv_to_json(&v).map_err(fail)?),
                 Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
                 Err(e) => return Err(fail(describe(&e))),
             },
-            SpecKind::Object(fields) => {
-                let obj = self.object(fields, ctx)?;
+            SpecKind::Object(fields, slots) => {
+                let obj = self.object(fields, slots, ctx)?;
                 (!obj.is_empty()).then_some(Value::Object(obj))
             }
             SpecKind::Array(specs) => {
@@ -367,7 +398,7 @@ impl<T: Tracer> Run<'_, '_, T> {
             (Some(v), Some(id)) => {
                 let table = &self.m.mapping.lookups[id.0];
                 let key = lookup_key(&v);
-                match table.table.get(&key) {
+                match table.table.get(key.as_ref()) {
                     Some(hit) => {
                         self.tracer.lookup(&table.name, &key, LookupResult::Hit);
                         Some(hit.clone())
@@ -415,6 +446,7 @@ impl<T: Tracer> Run<'_, '_, T> {
             record: ctx.record,
             scope: Jv::from(()),
             lets: ctx.lets.clone(),
+            let_values: Rc::clone(&ctx.let_values),
             item: Some((Arc::clone(var), json_to_jv(&item))),
         };
         self.rescope(&mut inner);
@@ -452,6 +484,31 @@ impl<T: Tracer> Run<'_, '_, T> {
     }
 }
 
+/// `other: true`: when `raw` is outside the enumeration, stores Other (99) as the id and
+/// the original value as the caption, and returns true. Known values return false and are
+/// stored as usual.
+fn store_other(obj: &mut Map<String, Value>, pair: &OtherPair, raw: &Value) -> bool {
+    let known = if pair.rule_sets_caption {
+        raw.as_str().is_some_and(|c| pair.id.enum_id(c).is_some())
+    } else {
+        ocsf_map_schema::coerce(&pair.id, raw.clone())
+            .ok()
+            .and_then(|v| v.as_i64())
+            .is_some_and(|n| pair.id.enum_caption(n).is_some())
+    };
+    if known {
+        return false;
+    }
+    let caption = match raw {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    // The id and its caption are siblings, in the object being built.
+    obj.insert(pair.id_key.clone(), Value::from(OTHER));
+    obj.insert(pair.caption_key.clone(), Value::String(caption));
+    true
+}
+
 fn rule<'a>(
     target: &'a str,
     spec: &'a Spec,
@@ -466,31 +523,11 @@ fn rule<'a>(
     }
 }
 
-/// Sets `value` at a dotted path, creating the objects on the way.
-fn insert(obj: &mut Map<String, Value>, segments: &[String], value: Value) {
-    let Some((last, parents)) = segments.split_last() else {
-        return;
-    };
-    let mut node = obj;
-    for seg in parents {
-        let entry = node
-            .entry(seg.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !entry.is_object() {
-            // Compile-time checks forbid overlapping targets, so this only happens when a whole
-            // object was set by one rule; keep that rule's value.
-            return;
-        }
-        node = entry.as_object_mut().expect("checked to be an object");
-    }
-    node.insert(last.clone(), value);
-}
-
-/// The text a value is looked up by: strings as they are, other scalars as JSON.
-fn lookup_key(value: &Value) -> String {
+/// The text a value is looked up by: strings as they are (borrowed), other scalars as JSON.
+fn lookup_key(value: &Value) -> std::borrow::Cow<'_, str> {
     match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => std::borrow::Cow::Borrowed(s),
+        other => std::borrow::Cow::Owned(other.to_string()),
     }
 }
 

@@ -561,12 +561,14 @@ impl<'t> Compiler<'t> {
         }
         let span = get("class").map_or(node.span.clone(), |(_, v)| v.span.clone());
         lint::required(&mut self.diags, class, &profiles, &fields, span);
+        let slots = crate::program::slots(&fields);
         Some(Output {
             class,
             profiles,
             when,
             for_each,
             fields,
+            slots,
         })
     }
 
@@ -817,7 +819,9 @@ impl<'t> Compiler<'t> {
                 } else {
                     None
                 };
+                let last = segments.last().cloned().unwrap_or_default();
                 fields.push(Field {
+                    key: last,
                     segments,
                     target: inner.display(),
                     spec,
@@ -841,30 +845,23 @@ impl<'t> Compiler<'t> {
         key: &Node,
     ) -> Option<OtherPair> {
         let (class, attr) = (class?, attr?);
-        let parent = &segments[..segments.len() - 1];
-        let at = |name: &str| {
-            parent
-                .iter()
-                .cloned()
-                .chain([name.to_owned()])
-                .collect::<Vec<_>>()
-        };
+        let own = segments.last().cloned().unwrap_or_default();
         if let Some(caption) = attr
             .sibling()
             .filter(|_| attr.enum_values().next().is_some())
         {
             return Some(OtherPair {
                 id: attr,
-                id_segments: segments.to_vec(),
-                caption_segments: at(caption),
+                id_key: own,
+                caption_key: caption.to_owned(),
                 rule_sets_caption: false,
             });
         }
         if let Some(id) = lint::caption_of(class, path, attr) {
             return Some(OtherPair {
                 id,
-                id_segments: at(id.name()),
-                caption_segments: segments.to_vec(),
+                id_key: id.name().to_owned(),
+                caption_key: own,
                 rule_sets_caption: true,
             });
         }
@@ -946,12 +943,17 @@ impl<'t> Compiler<'t> {
                 reads.extend(record_subscripts(&source));
                 (source, reads)
             }
-            SpecKind::Expr(id) => {
+            SpecKind::Text(id, _) => {
+                let source = self.template_sources[id.0].clone();
+                let reads = source.trim().trim_matches(['{', '}']).trim().to_owned();
+                (source, vec![reads])
+            }
+            SpecKind::Expr(id) | SpecKind::Let(_, id) => {
                 let src = &self.exprs[id.0];
                 (format!("expr: {src}"), self.expr_reads(src))
             }
             // Composite rules read what their parts read.
-            SpecKind::Object(fields) => (
+            SpecKind::Object(fields, _) => (
                 "fields: ...".to_owned(),
                 fields
                     .iter()
@@ -1036,9 +1038,46 @@ impl<'t> Compiler<'t> {
         if s.starts_with('$') {
             self.path(s, node).map(SpecKind::Path)
         } else if s.contains("{{") || s.contains("{%") {
-            self.template(s, node).map(SpecKind::Template)
+            self.template(s, node).map(|id| self.lower_template(s, id))
         } else {
             Some(SpecKind::Literal(Value::String(s.to_owned())))
+        }
+    }
+
+    /// A template that is one record field and nothing else (`"{{ flow_id }}"`,
+    /// `"{{ alert.rev }}"`) is read directly on the common path, without running the template
+    /// engine; the template stays for the uncommon cases (see `SpecKind::Text`).
+    fn lower_template(&self, source: &str, id: TemplateId) -> SpecKind {
+        let inner = source
+            .trim()
+            .strip_prefix("{{")
+            .and_then(|s| s.strip_suffix("}}"));
+        let Some(name) = inner.map(str::trim) else {
+            return SpecKind::Template(id);
+        };
+        let identifier = |p: &str| {
+            let mut c = p.chars();
+            c.next()
+                .is_some_and(|f| f == '_' || f.is_ascii_alphabetic())
+                && c.all(|x| x == '_' || x.is_ascii_alphanumeric())
+        };
+        let simple = !name.is_empty() && name.split('.').all(identifier);
+        if !simple || !self.is_record_field(name) {
+            return SpecKind::Template(id);
+        }
+        match Selector::parse(&format!("$.{name}")) {
+            Ok(sel) => SpecKind::Text(id, sel),
+            Err(_) => SpecKind::Template(id),
+        }
+    }
+
+    /// An expression that is just a `let` name reads the value directly.
+    fn lower_expr(&self, source: &str, id: ExprId) -> SpecKind {
+        let name = source.trim();
+        let shadowed = self.scope_vars.iter().any(|v| v == name);
+        match self.let_names.iter().position(|l| l == name) {
+            Some(i) if !shadowed => SpecKind::Let(i, id),
+            _ => SpecKind::Expr(id),
         }
     }
 
@@ -1193,7 +1232,8 @@ impl<'t> Compiler<'t> {
             }
             "template" => {
                 let s = want_str(self, "template")?;
-                self.template(&s, value).map(SpecKind::Template)
+                self.template(&s, value)
+                    .map(|id| self.lower_template(&s, id))
             }
             "expr" => {
                 let s = match &value.kind {
@@ -1201,10 +1241,13 @@ impl<'t> Compiler<'t> {
                     NodeKind::Number(_) | NodeKind::Bool(_) => value.scalar_text(),
                     _ => want_str(self, "expr")?,
                 };
-                self.expr(&s, value).map(SpecKind::Expr)
+                self.expr(&s, value).map(|id| self.lower_expr(&s, id))
             }
             "value" => Some(SpecKind::Literal(value.to_json())),
-            "fields" => self.fields(value, target).map(SpecKind::Object),
+            "fields" => self.fields(value, target).map(|f| {
+                let slots = crate::program::slots(&f);
+                SpecKind::Object(f, slots)
+            }),
             _ => None,
         }
     }

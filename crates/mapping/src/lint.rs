@@ -68,7 +68,7 @@ pub(crate) fn value(
                     .with_label(span.clone(), message),
             ),
         },
-        SpecKind::Template(_)
+        SpecKind::Template(_) | SpecKind::Text(..)
             if id_attr.is_none()
                 && !attr.is_array()
                 && matches!(
@@ -291,7 +291,7 @@ fn check_object(
 /// The `fields:` blocks a rule builds: itself, or each element of a list.
 fn built_objects(spec: &Spec) -> Vec<&[Field]> {
     match &spec.kind {
-        SpecKind::Object(fields) => vec![fields],
+        SpecKind::Object(fields, _) => vec![fields],
         SpecKind::Array(items) => items.iter().flat_map(built_objects).collect(),
         SpecKind::ForEach(_, body) => built_objects(body),
         _ => Vec::new(),

@@ -117,6 +117,43 @@ pub(crate) struct Output {
     pub(crate) when: Option<Cond>,
     pub(crate) for_each: Option<ForEach>,
     pub(crate) fields: Vec<Field>,
+    /// The object shape of `fields`, built once.
+    pub(crate) slots: Vec<Slot>,
+}
+
+/// Where a field's value goes in the object being built: a field's own key, or an object
+/// holding other slots. Built once from the dotted paths, so each key is inserted once per
+/// document, in the order the mapping first names it.
+#[derive(Debug)]
+pub(crate) enum Slot {
+    /// The field at this index of the field list (its value goes under `Field::key`).
+    Field(usize),
+    /// An object under this key.
+    Object(String, Vec<Slot>),
+}
+
+/// The shape of the objects `fields` build.
+pub(crate) fn slots(fields: &[Field]) -> Vec<Slot> {
+    let mut root: Vec<Slot> = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let mut level = &mut root;
+        for seg in &field.segments[..field.segments.len().saturating_sub(1)] {
+            let at = level
+                .iter()
+                .position(|s| matches!(s, Slot::Object(k, _) if k == seg));
+            let at = at.unwrap_or_else(|| {
+                level.push(Slot::Object(seg.clone(), Vec::new()));
+                level.len() - 1
+            });
+            level = match &mut level[at] {
+                Slot::Object(_, children) => children,
+                // `position` only finds objects, and a new one was just pushed.
+                Slot::Field(_) => unreachable!("an object slot"),
+            };
+        }
+        level.push(Slot::Field(i));
+    }
+    root
 }
 
 /// `for_each: <value>` with `as: <name>`: the value must be an array; each element is bound to
@@ -132,6 +169,8 @@ pub(crate) struct ForEach {
 pub(crate) struct Field {
     /// Path below the object being built (`["finding_info", "uid"]`).
     pub(crate) segments: Vec<String>,
+    /// The last segment: the key the value is stored under.
+    pub(crate) key: String,
     /// Full path from the document root, with the class: `detection_finding.finding_info.uid`.
     pub(crate) target: String,
     pub(crate) spec: Spec,
@@ -148,9 +187,9 @@ pub(crate) struct Field {
 pub(crate) struct OtherPair {
     /// The id attribute, whose enumeration decides what is known.
     pub(crate) id: Attribute<'static>,
-    /// Paths of the id and the caption, below the object being built.
-    pub(crate) id_segments: Vec<String>,
-    pub(crate) caption_segments: Vec<String>,
+    /// Keys of the id and the caption, siblings in the object being built.
+    pub(crate) id_key: String,
+    pub(crate) caption_key: String,
     /// Whether the rule computes the caption (else the id).
     pub(crate) rule_sets_caption: bool,
 }
@@ -181,8 +220,13 @@ pub(crate) enum SpecKind {
     Literal(Value),
     Path(Selector),
     Template(TemplateId),
+    /// A template that is a single record field: read directly when it is a string, number or
+    /// boolean; otherwise (missing, null, an object) the template runs, with its own errors.
+    Text(TemplateId, Selector),
     Expr(ExprId),
-    Object(Vec<Field>),
+    /// An expression that is a single `let` name: that value, as the expression would give it.
+    Let(usize, ExprId),
+    Object(Vec<Field>, Vec<Slot>),
     Array(Vec<Spec>),
     ForEach(Box<ForEach>, Box<Spec>),
 }

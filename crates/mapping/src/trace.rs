@@ -6,6 +6,9 @@ use serde_json::Value;
 /// [`Mapper::apply`](crate::Mapper::apply) runs with a tracer that does nothing, which the
 /// compiler removes: tracing costs nothing when it is not asked for.
 pub trait Tracer {
+    /// Whether this tracer looks at values at all; `false` lets the mapper skip copying them.
+    const ACTIVE: bool = true;
+
     /// A `let` value was computed; `None` when its source was missing.
     fn let_value(&mut self, rule: Rule<'_>, value: Option<&Value>) {
         let _ = (rule, value);
@@ -61,4 +64,6 @@ pub enum LookupResult {
 /// The tracer that does nothing.
 pub(crate) struct NoTrace;
 
-impl Tracer for NoTrace {}
+impl Tracer for NoTrace {
+    const ACTIVE: bool = false;
+}

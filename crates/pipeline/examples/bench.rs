@@ -32,6 +32,10 @@ fn run_options(threads: usize) -> RunOptions {
     options
 }
 
+/// The same allocator as the `ocsf-map` binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [mode, mapping, threads, output, input] = args.as_slice() else {
