@@ -213,7 +213,7 @@ fn sequential(
         while let Some(next) = reader.next_record() {
             values.clear();
             let step = step(&mapper, validation, &next, &mut docs, &mut values);
-            out.deliver(step, &values)?;
+            out.deliver(step, &values, None)?;
         }
     }
     out.finish()

@@ -26,8 +26,9 @@ use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use ocsf_map_mapping::{CompiledMapping, Mapper};
-use ocsf_map_readers::{Input, OpenError, ReadError, ReaderOptions};
+use ocsf_map_readers::{Input, OpenError, ReadError, ReaderOptions, parse_deferred};
 use ocsf_map_record::Record;
+use ocsf_map_sinks::write_lines;
 use serde_json::Value;
 
 use crate::step::{Deliver, Step, step};
@@ -38,8 +39,10 @@ pub(crate) fn window(threads: usize) -> usize {
     2 * threads + 2
 }
 
-/// A batch of what the reader read.
-type Records = Vec<Result<Record, ReadError>>;
+/// A batch of what the reader read. `true` marks a record handed over unparsed (a JSON line,
+/// parsed on the mapper thread with [`parse_deferred`]: parsing is a large share of the work, and
+/// a record parsed on the core that maps it stays in that core's cache).
+type Records = Vec<(bool, Result<Record, ReadError>)>;
 
 /// What the reader sends.
 enum Work {
@@ -55,6 +58,10 @@ enum Done {
     Steps {
         steps: Vec<Step>,
         values: Vec<Value>,
+        /// With a sink that takes JSON lines: each step's documents serialised, and where each
+        /// step's lines end in `lines`.
+        lines: Vec<u8>,
+        ends: Vec<usize>,
         mapper: usize,
     },
     OpenFailed(OpenError),
@@ -80,6 +87,12 @@ pub(crate) fn run(
             .expect("the receiver is alive and the channel has room");
     }
     let work_rx = Mutex::new(work_rx);
+    let reader_options = &ReaderOptions {
+        defer_json_lines: true,
+        ..reader_options.clone()
+    };
+    // Serialising is a tenth of the work: done by the mappers, the writer only writes.
+    let serialize = out.sink.takes_lines();
     // Spent batches going back to the thread that allocated them (bounded by the credits).
     let (records_tx, records_rx) = channel::<Records>();
     let (values_tx, values_rx): (Vec<_>, Vec<_>) = (0..threads).map(|_| channel()).unzip();
@@ -104,7 +117,9 @@ pub(crate) fn run(
                     records: records_tx,
                     values: spent,
                 };
-                map(&mapper, index, validation, work_rx, &done_tx, &back);
+                map(
+                    &mapper, index, validation, serialize, work_rx, &done_tx, &back,
+                );
             });
         }
         drop((done_tx, records_tx));
@@ -157,8 +172,9 @@ fn read(
                 return;
             }
         };
+        let deferred = reader.deferred();
         while let Some(next) = reader.next_record() {
-            batch.push(next);
+            batch.push((deferred, next));
             if batch.len() == batch_size {
                 let full = std::mem::replace(&mut batch, empty());
                 if !send(Work::Records(full)) {
@@ -179,10 +195,12 @@ struct Back {
 }
 
 /// A mapper thread: maps and validates batches until the reader is done.
+#[allow(clippy::too_many_arguments)]
 fn map(
     mapper: &Mapper<'_>,
     index: usize,
     validation: Validation,
+    serialize: bool,
     work: &Mutex<Receiver<(u64, Work)>>,
     done: &SyncSender<(u64, Done)>,
     back: &Back,
@@ -207,14 +225,32 @@ fn map(
                     }
                     Err(_) => Vec::with_capacity(2 * records.len()),
                 };
-                for next in &records {
+                let mut lines = Vec::new();
+                let mut ends = Vec::new();
+                for (deferred, next) in &records {
+                    let before = values.len();
+                    let parsed;
+                    let next = match next {
+                        Ok(record) if *deferred => {
+                            parsed = parse_deferred(record);
+                            &parsed
+                        }
+                        next => next,
+                    };
                     steps.push(step(mapper, validation, next, &mut docs, &mut values));
+                    if serialize {
+                        // Writing JSON into a Vec cannot fail.
+                        write_lines(&mut lines, &values[before..]).expect("serialise to memory");
+                        ends.push(lines.len());
+                    }
                 }
                 // The reader may be gone; the records are then freed here.
                 let _ = back.records.send(records);
                 Done::Steps {
                     steps,
                     values,
+                    lines,
+                    ends,
                     mapper: index,
                 }
             }
@@ -243,17 +279,25 @@ fn write(
                 Done::Steps {
                     steps,
                     values,
+                    lines,
+                    ends,
                     mapper,
                 } => {
                     let mut rest = values.as_slice();
-                    for step in steps {
+                    let mut start = 0;
+                    for (i, step) in steps.into_iter().enumerate() {
                         let n = match &step {
                             Step::Mapped { docs, .. } => *docs,
                             _ => 0,
                         };
                         let (group, tail) = rest.split_at(n);
                         rest = tail;
-                        out.deliver(step, group)?;
+                        let own = ends.get(i).map(|&end| {
+                            let own = &lines[start..end];
+                            start = end;
+                            own
+                        });
+                        out.deliver(step, group, own)?;
                     }
                     // Back to the mapper that built them, to be freed there (or here if it has
                     // finished).

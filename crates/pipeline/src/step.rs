@@ -134,7 +134,15 @@ pub(crate) struct Deliver<'a, 'o> {
 impl Deliver<'_, '_> {
     /// Writes one record's outcome. `docs` are the documents of a [`Step::Mapped`] (empty
     /// otherwise).
-    pub(crate) fn deliver(&mut self, step: Step, docs: &[Value]) -> Result<(), PipelineError> {
+    ///
+    /// `lines`, when given, are `docs` already serialised as JSON lines (for a sink that
+    /// [takes them](Sink::takes_lines)).
+    pub(crate) fn deliver(
+        &mut self,
+        step: Step,
+        docs: &[Value],
+        lines: Option<&[u8]>,
+    ) -> Result<(), PipelineError> {
         self.stats.read += 1;
         match step {
             Step::Skipped => self.stats.skipped += 1,
@@ -147,7 +155,10 @@ impl Deliver<'_, '_> {
                         message,
                     });
                 }
-                self.sink.write_group(&pos, docs)?;
+                match lines {
+                    Some(lines) => self.sink.write_lines(&pos, docs, lines)?,
+                    None => self.sink.write_group(&pos, docs)?,
+                }
                 self.stats.mapped += 1;
                 self.stats.documents += docs.len() as u64;
             }

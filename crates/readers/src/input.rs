@@ -58,6 +58,10 @@ pub struct ReaderOptions {
     pub syslog: SyslogOptions,
     /// Options for Splunk exports.
     pub splunk: SplunkOptions,
+    /// JSON lines: hand each line over unparsed (its fields are the line as a JSON string) for
+    /// [`parse_deferred`](crate::parse_deferred) to parse, so that a parallel run parses on its
+    /// mapper threads. Other formats ignore it. Default false.
+    pub defer_json_lines: bool,
 }
 
 impl ReaderOptions {
@@ -71,6 +75,7 @@ impl Default for ReaderOptions {
             format: None,
             csv: CsvOptions::default(),
             max_record_bytes: ReaderOptions::DEFAULT_MAX_RECORD_BYTES,
+            defer_json_lines: false,
             syslog: SyslogOptions::default(),
             splunk: SplunkOptions::default(),
         }

@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use crate::error::ReadErrorKind;
+use crate::Record;
+use crate::error::{ReadError, ReadErrorKind, raw_text};
 use crate::lines::LineDecoder;
 
 /// Decodes each line as one JSON document. Any JSON value is a record, not only objects.
@@ -13,6 +14,38 @@ impl LineDecoder for JsonLine {
         serde_json::from_str::<Value>(line)
             .map(Some)
             .map_err(|e| invalid_json(&e))
+    }
+}
+
+/// Hands each line over unparsed, as a JSON string, for [`parse_deferred`] to parse later,
+/// possibly on another thread ([`ReaderOptions::defer_json_lines`](crate::ReaderOptions)).
+pub(crate) struct DeferredLine;
+
+impl LineDecoder for DeferredLine {
+    fn decode(&mut self, line: &str) -> Result<Option<Value>, ReadErrorKind> {
+        Ok(Some(Value::String(line.to_owned())))
+    }
+
+    fn deferred(&self) -> bool {
+        true
+    }
+}
+
+/// Parses a record read with [`ReaderOptions::defer_json_lines`](crate::ReaderOptions) from a
+/// reader that [defers](crate::RecordReader::deferred): the result, error included, is exactly
+/// what reading without deferring would have given for that line.
+pub fn parse_deferred(record: &Record) -> Result<Record, ReadError> {
+    let line = match &*record.fields {
+        Value::String(line) => line.as_str(),
+        _ => return Ok(record.clone()),
+    };
+    match serde_json::from_str::<Value>(line) {
+        Ok(fields) => Ok(Record::new(fields, record.pos.clone())),
+        Err(e) => Err(ReadError {
+            pos: record.pos.clone(),
+            kind: invalid_json(&e),
+            raw: Some(raw_text(line.as_bytes())),
+        }),
     }
 }
 

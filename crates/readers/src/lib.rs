@@ -99,6 +99,7 @@
 
 #![deny(missing_docs)]
 
+pub use crate::json_lines::parse_deferred;
 pub use ocsf_map_record::{Record, SourcePos};
 
 pub use crate::error::{OpenError, ReadError, ReadErrorKind};
@@ -135,9 +136,19 @@ pub trait RecordReader: Send {
     /// quote or an over-long row); `None` at the end of the input. Once it has returned `None`
     /// a reader keeps returning `None`.
     fn next_record(&mut self) -> Option<Result<Record, ReadError>>;
+
+    /// Whether this reader hands records over unparsed, to be parsed with [`parse_deferred`]:
+    /// only a JSON-lines reader opened with [`ReaderOptions::defer_json_lines`].
+    fn deferred(&self) -> bool {
+        false
+    }
 }
 
 impl<R: RecordReader + ?Sized> RecordReader for Box<R> {
+    fn deferred(&self) -> bool {
+        (**self).deferred()
+    }
+
     fn next_record(&mut self) -> Option<Result<Record, ReadError>> {
         (**self).next_record()
     }

@@ -25,6 +25,11 @@ pub(crate) trait LineDecoder: Send {
     fn finish(&mut self) -> Option<ReadErrorKind> {
         None
     }
+
+    /// Whether records are handed over unparsed (see `DeferredLine`).
+    fn deferred(&self) -> bool {
+        false
+    }
 }
 
 /// Reads one record per line.
@@ -157,6 +162,10 @@ impl<R: Read, D: LineDecoder> LinesReader<R, D> {
 }
 
 impl<R: Read + Send, D: LineDecoder> RecordReader for LinesReader<R, D> {
+    fn deferred(&self) -> bool {
+        self.decoder.deferred()
+    }
+
     fn next_record(&mut self) -> Option<Result<Record, ReadError>> {
         if self.done {
             return None;

@@ -12,7 +12,7 @@ use crate::error::OpenError;
 use crate::format::{Compression, Format, delimiter_from_path};
 use crate::input::{CsvOptions, Input, ReaderOptions, Source};
 use crate::json_doc::{JsonDocReader, Layout, RecordsAt, first_object_keys, sniff_layout};
-use crate::json_lines::JsonLine;
+use crate::json_lines::{DeferredLine, JsonLine};
 use crate::lines::LinesReader;
 use crate::splunk::{SplunkCsvReader, SplunkExportLine, finish_result};
 use crate::syslog::{SyslogLine, reference_date};
@@ -182,6 +182,18 @@ fn open_reader(
             splunk: options.splunk.clone(),
             syslog: options.syslog.clone(),
         }),
+        Format::JsonLines | Format::Json
+            if options.defer_json_lines
+                && (format == Format::JsonLines || layout == Layout::Lines) =>
+        {
+            Box::new(LinesReader::new(
+                bytes,
+                DeferredLine,
+                name,
+                base_offset,
+                limit,
+            ))
+        }
         Format::JsonLines => Box::new(LinesReader::new(bytes, JsonLine, name, base_offset, limit)),
         Format::Json if layout == Layout::Lines => {
             Box::new(LinesReader::new(bytes, JsonLine, name, base_offset, limit))

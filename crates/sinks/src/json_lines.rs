@@ -79,17 +79,27 @@ impl JsonLinesSink {
 }
 
 impl Sink for JsonLinesSink {
-    fn write_group(&mut self, _pos: &SourcePos, docs: &[Value]) -> Result<(), SinkError> {
+    fn write_group(&mut self, pos: &SourcePos, docs: &[Value]) -> Result<(), SinkError> {
         self.buf.clear();
-        for doc in docs {
-            serde_json::to_writer(&mut self.buf, doc)
-                .map_err(|e| SinkError::io(&self.name, e.into()))?;
-            self.buf.push(b'\n');
-        }
+        write_lines(&mut self.buf, docs).map_err(|e| SinkError::io(&self.name, e))?;
         let buf = std::mem::take(&mut self.buf);
-        let result = self.write_all(&buf);
+        let result = self.write_lines(pos, docs, &buf);
         self.buf = buf;
-        result.map_err(|e| SinkError::io(&self.name, e))
+        result
+    }
+
+    fn takes_lines(&self) -> bool {
+        true
+    }
+
+    fn write_lines(
+        &mut self,
+        _pos: &SourcePos,
+        _docs: &[Value],
+        lines: &[u8],
+    ) -> Result<(), SinkError> {
+        self.write_all(lines)
+            .map_err(|e| SinkError::io(&self.name, e))
     }
 
     fn finish(&mut self) -> Result<(), SinkError> {
@@ -111,6 +121,16 @@ impl Sink for JsonLinesSink {
             }
         }
     }
+}
+
+/// Appends `docs` to `out` as JSON lines: what [`JsonLinesSink`] writes, and what
+/// [`Sink::write_lines`] expects.
+pub fn write_lines(out: &mut Vec<u8>, docs: &[Value]) -> io::Result<()> {
+    for doc in docs {
+        serde_json::to_writer(&mut *out, doc)?;
+        out.push(b'\n');
+    }
+    Ok(())
 }
 
 #[cfg(test)]

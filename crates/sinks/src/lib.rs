@@ -11,7 +11,7 @@ mod dead_letter;
 mod json_lines;
 
 pub use dead_letter::{DeadLetter, DeadLetterWriter, Stage};
-pub use json_lines::JsonLinesSink;
+pub use json_lines::{JsonLinesSink, write_lines};
 
 use ocsf_map_record::SourcePos;
 use serde_json::Value;
@@ -20,6 +20,26 @@ use serde_json::Value;
 pub trait Sink {
     /// Accepts the documents produced from the record at `pos`.
     fn write_group(&mut self, pos: &SourcePos, docs: &[Value]) -> Result<(), SinkError>;
+
+    /// Whether the sink writes JSON lines and takes them already serialised
+    /// ([`write_lines`](Sink::write_lines)): a parallel run then serialises on its worker
+    /// threads instead of the writer's.
+    fn takes_lines(&self) -> bool {
+        false
+    }
+
+    /// Like [`write_group`](Sink::write_group), with `lines` the documents already serialised
+    /// as JSON lines (one per document, each ending in `\n`). Called only when
+    /// [`takes_lines`](Sink::takes_lines) is true.
+    fn write_lines(
+        &mut self,
+        pos: &SourcePos,
+        docs: &[Value],
+        lines: &[u8],
+    ) -> Result<(), SinkError> {
+        let _ = lines;
+        self.write_group(pos, docs)
+    }
 
     /// Called once after the last group: flush, commit, close.
     fn finish(&mut self) -> Result<(), SinkError>;

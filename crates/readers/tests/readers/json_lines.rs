@@ -226,3 +226,37 @@ fn an_error_displays_with_its_position_for_people() {
         "in.jsonl:2 (record 1): invalid JSON: EOF while parsing an object at column 1"
     );
 }
+
+#[test]
+fn deferred_lines_parse_to_exactly_what_reading_gives() {
+    let input = "{\"a\":1}\n\n{not json}\n\"just a string\"\n[1,2]\n";
+    let read_all = |defer: bool| {
+        let options = ReaderOptions {
+            format: Some(Format::JsonLines),
+            defer_json_lines: defer,
+            ..ReaderOptions::default()
+        };
+        let mut reader = open_read(
+            "in.jsonl",
+            std::io::Cursor::new(input.as_bytes().to_vec()),
+            &options,
+        )
+        .unwrap();
+        assert_eq!(reader.deferred(), defer);
+        let mut out = Vec::new();
+        while let Some(next) = reader.next_record() {
+            let next = if defer {
+                next.and_then(|r| ocsf_map_readers::parse_deferred(&r))
+            } else {
+                next
+            };
+            out.push(match next {
+                Ok(r) => format!("{} {}", r.pos, r.fields),
+                Err(e) => format!("{} {} {:?}", e.pos, e, e.raw),
+            });
+        }
+        out
+    };
+    assert_eq!(read_all(true), read_all(false));
+    assert_eq!(read_all(false).len(), 4);
+}
