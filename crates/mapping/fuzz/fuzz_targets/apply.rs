@@ -1,4 +1,4 @@
-//! Applying the shipped mappings to any JSON record never panics: it maps, skips or fails.
+//! Applying every shipped mapping to any JSON record never panics: it maps, skips or fails.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -10,12 +10,18 @@ use ocsf_map_record::{Record, SourcePos};
 fn mappings() -> &'static [CompiledMapping] {
     static MAPPINGS: OnceLock<Vec<CompiledMapping>> = OnceLock::new();
     MAPPINGS.get_or_init(|| {
-        ["suricata-alert", "zeek-conn"]
+        let dir = format!("{}/../../../mappings", env!("CARGO_MANIFEST_DIR"));
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .expect("the shipped mappings")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        paths.sort();
+        paths
             .iter()
-            .map(|name| {
-                let path = format!("{}/../../../mappings/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-                let text = std::fs::read_to_string(&path).expect("shipped mapping");
-                compile(&path, &text).expect("shipped mappings compile")
+            .map(|path| {
+                let text = std::fs::read_to_string(path).expect("shipped mapping");
+                compile(&path.display().to_string(), &text).expect("shipped mappings compile")
             })
             .collect()
     })
