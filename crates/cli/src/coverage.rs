@@ -10,31 +10,22 @@ use crate::args::CoverageArgs;
 use crate::{load, report};
 
 pub(crate) fn coverage(args: &CoverageArgs) -> Status {
-    let Some(mapping) = load::mapping(&args.mapping, &args.diagnostics) else {
+    let Some(session) = load::session(&args.mapping, &args.diagnostics, &args.input, &args.inputs)
+    else {
         return Status::Error;
     };
-    let Some(options) = load::reader_options(&args.input, &mapping) else {
-        return Status::Error;
-    };
-    let Some(inputs) = load::inputs(&args.inputs) else {
-        return Status::Error;
-    };
-    let mapper = Mapper::new(&mapping);
+    let mapping = &session.mapping;
+    let mapper = Mapper::new(mapping);
     let mut coverage = Coverage::new();
-    for input in &inputs {
-        let mut reader = match ocsf_map_readers::open(input, &options) {
-            Ok(r) => r,
-            Err(e) => {
-                report::line(format_args!("error: {e}"));
-                return Status::Error;
-            }
-        };
-        while let Some(next) = reader.next_record() {
-            match next {
-                Ok(record) => coverage.add(&mapper, &record),
-                Err(_) => coverage.add_unreadable(),
-            }
+    let read_all = session.each_record(|next| {
+        match next {
+            Ok(record) => coverage.add(&mapper, &record),
+            Err(_) => coverage.add_unreadable(),
         }
+        true
+    });
+    if !read_all {
+        return Status::Error;
     }
     let r = coverage.report();
     let text = if args.json {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use ocsf_map_mapping::CompiledMapping;
-use ocsf_map_readers::{Format, Input, ReaderOptions};
+use ocsf_map_readers::{Format, Input, ReadError, ReaderOptions, Record};
 
 use crate::args::{DiagnosticArgs, InputArgs};
 use crate::report;
@@ -125,4 +125,53 @@ pub(crate) fn inputs(paths: &[PathBuf]) -> Option<Vec<Input>> {
         }
     }
     Some(inputs)
+}
+
+/// What every command that reads records needs: the compiled mapping, the reader options and
+/// the inputs. `None` (after printing why) when any of them is unusable.
+pub(crate) struct Session {
+    pub(crate) mapping: CompiledMapping,
+    pub(crate) options: ReaderOptions,
+    pub(crate) inputs: Vec<Input>,
+}
+
+pub(crate) fn session(
+    mapping: &Path,
+    diagnostics: &DiagnosticArgs,
+    input: &InputArgs,
+    inputs: &[PathBuf],
+) -> Option<Session> {
+    let mapping = self::mapping(mapping, diagnostics)?;
+    let options = reader_options(input, &mapping)?;
+    let inputs = self::inputs(inputs)?;
+    Some(Session {
+        mapping,
+        options,
+        inputs,
+    })
+}
+
+impl Session {
+    /// Reads every record of every input, in order, until `each` returns false. An input that
+    /// cannot be opened is reported and ends the reading with `false`.
+    pub(crate) fn each_record(
+        &self,
+        mut each: impl FnMut(Result<Record, ReadError>) -> bool,
+    ) -> bool {
+        for input in &self.inputs {
+            let mut reader = match ocsf_map_readers::open(input, &self.options) {
+                Ok(r) => r,
+                Err(e) => {
+                    report::line(format_args!("error: {e}"));
+                    return false;
+                }
+            };
+            while let Some(next) = reader.next_record() {
+                if !each(next) {
+                    return true;
+                }
+            }
+        }
+        true
+    }
 }

@@ -26,13 +26,12 @@ pub(crate) fn run(args: &RunArgs) -> Status {
     let Some(path) = args.mapping.as_deref() else {
         return Status::Error;
     };
-    let Some(mapping) = load::mapping(path, &args.diagnostics) else {
-        return Status::Error;
-    };
-    let Some(reader_options) = load::reader_options(&args.input, &mapping) else {
-        return Status::Error;
-    };
-    let Some(inputs) = load::inputs(&args.inputs) else {
+    let Some(load::Session {
+        mapping,
+        options: reader_options,
+        inputs,
+    }) = load::session(path, &args.diagnostics, &args.input, &args.inputs)
+    else {
         return Status::Error;
     };
     if args.dry_run {

@@ -985,18 +985,7 @@ impl<'t> Compiler<'t> {
 
     fn spec_inner(&mut self, node: &Node, target: &Target<'_>) -> Option<Spec> {
         let line = self.line(node);
-        let plain = |kind| Spec {
-            kind,
-            lookup: None,
-            fallback: None,
-            default: None,
-            when: None,
-            required: false,
-            other: false,
-            line,
-            source: String::new(),
-            reads: Vec::new(),
-        };
+        let plain = |kind| Spec::new(kind, line);
         match &node.kind {
             NodeKind::Null => {
                 self.error(
@@ -1137,18 +1126,7 @@ impl<'t> Compiler<'t> {
                 None
             }
         };
-        let mut spec = Spec {
-            kind: body?,
-            lookup: None,
-            fallback: None,
-            default: None,
-            when: None,
-            required: false,
-            other: false,
-            line,
-            source: String::new(),
-            reads: Vec::new(),
-        };
+        let mut spec = Spec::new(body?, line);
         if let Some((_, v)) = get("lookup") {
             spec.lookup = self.lookup_ref(v);
             spec.lookup?;
@@ -1201,10 +1179,8 @@ impl<'t> Compiler<'t> {
                 free_form: true,
             };
             let source = self.spec(v, &each_target)?;
-            spec = Spec {
-                kind: SpecKind::ForEach(Box::new(ForEach { source, var }), Box::new(spec)),
-                ..spec_shell(line)
-            };
+            let each = SpecKind::ForEach(Box::new(ForEach { source, var }), Box::new(spec));
+            spec = Spec::new(each, line);
         } else if let Some((k, _)) = get("as") {
             self.error(
                 Diagnostic::error("M024", "`as` names the element of a `for_each`")
@@ -1294,21 +1270,6 @@ impl<'t> Compiler<'t> {
                 None
             }
         }
-    }
-}
-
-fn spec_shell(line: usize) -> Spec {
-    Spec {
-        kind: SpecKind::Literal(Value::Null),
-        lookup: None,
-        fallback: None,
-        default: None,
-        when: None,
-        required: false,
-        other: false,
-        line,
-        source: String::new(),
-        reads: Vec::new(),
     }
 }
 

@@ -215,6 +215,24 @@ pub(crate) struct Spec {
     pub(crate) reads: Vec<String>,
 }
 
+impl Spec {
+    /// A rule with no modifiers; `compile` adds them and annotates the rule afterwards.
+    pub(crate) fn new(kind: SpecKind, line: usize) -> Spec {
+        Spec {
+            kind,
+            lookup: None,
+            fallback: None,
+            default: None,
+            when: None,
+            required: false,
+            other: false,
+            line,
+            source: String::new(),
+            reads: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum SpecKind {
     Literal(Value),
