@@ -1,22 +1,9 @@
 //! The splunk_csv reader never panics and always ends, whatever the bytes.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use ocsf_map_readers::{Format, ReaderOptions, SplunkOptions, RawFormat, open_read};
+mod common;
 
-fuzz_target!(|data: &[u8]| {
-    let options = ReaderOptions {
-        format: Some(Format::SplunkCsv),
-        max_record_bytes: 64,
-        splunk: SplunkOptions { raw: Some(RawFormat::Syslog) },
-        ..ReaderOptions::default()
-    };
-    if let Ok(mut reader) = open_read("fuzz", std::io::Cursor::new(data.to_vec()), &options) {
-        let mut items = 0;
-        while reader.next_record().is_some() {
-            items += 1;
-            assert!(items <= data.len() + 1, "the reader does not end");
-        }
-        assert!(reader.next_record().is_none());
-    }
-});
+use libfuzzer_sys::fuzz_target;
+use ocsf_map_readers::Format;
+
+fuzz_target!(|data: &[u8]| common::read_all(data, Format::SplunkCsv));
