@@ -145,9 +145,9 @@ pub(crate) struct InputArgs {
     pub(crate) splunk_raw: Option<String>,
 }
 
-/// `ocsf-map explain --mapping M INPUT --record N`
+/// A mapping, its inputs and how to read them (the commands that read records).
 #[derive(Debug, Args)]
-pub(crate) struct ExplainArgs {
+pub(crate) struct SessionArgs {
     /// The YAML mapping file.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) mapping: PathBuf,
@@ -156,6 +156,19 @@ pub(crate) struct ExplainArgs {
     #[arg(value_name = "INPUT")]
     pub(crate) inputs: Vec<PathBuf>,
 
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+
+    #[command(flatten)]
+    pub(crate) diagnostics: DiagnosticArgs,
+}
+
+/// `ocsf-map explain --mapping M INPUT --record N`
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    #[command(flatten)]
+    pub(crate) session: SessionArgs,
+
     /// Which record to explain: its 1-based number across the inputs.
     #[arg(short, long, value_name = "N", default_value_t = 1)]
     pub(crate) record: u64,
@@ -163,12 +176,6 @@ pub(crate) struct ExplainArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub(crate) json: bool,
-
-    #[command(flatten)]
-    pub(crate) input: InputArgs,
-
-    #[command(flatten)]
-    pub(crate) diagnostics: DiagnosticArgs,
 }
 
 /// `ocsf-map test [MAPPING|DIR]...`
@@ -193,13 +200,8 @@ pub(crate) struct TestArgs {
 /// `ocsf-map coverage --mapping M INPUT...`
 #[derive(Debug, Args)]
 pub(crate) struct CoverageArgs {
-    /// The YAML mapping file.
-    #[arg(short, long, value_name = "FILE")]
-    pub(crate) mapping: PathBuf,
-
-    /// Input files, read in order; `-` or none reads stdin.
-    #[arg(value_name = "INPUT")]
-    pub(crate) inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) session: SessionArgs,
 
     /// Print JSON instead of text.
     #[arg(long)]
@@ -212,12 +214,6 @@ pub(crate) struct CoverageArgs {
     /// Fail (exit 1) when a class's recommended attributes are filled less than PERCENT of the time.
     #[arg(long, value_name = "PERCENT")]
     pub(crate) min_recommended: Option<f64>,
-
-    #[command(flatten)]
-    pub(crate) input: InputArgs,
-
-    #[command(flatten)]
-    pub(crate) diagnostics: DiagnosticArgs,
 }
 
 /// `ocsf-map validate FILE...`

@@ -10,8 +10,7 @@ use crate::args::CoverageArgs;
 use crate::{load, report};
 
 pub(crate) fn coverage(args: &CoverageArgs) -> Status {
-    let Some(session) = load::session(&args.mapping, &args.diagnostics, &args.input, &args.inputs)
-    else {
+    let Some(session) = load::session(&args.session) else {
         return Status::Error;
     };
     let mapping = &session.mapping;

@@ -9,8 +9,7 @@ use crate::args::ExplainArgs;
 use crate::{load, report};
 
 pub(crate) fn explain(args: &ExplainArgs) -> Status {
-    let Some(session) = load::session(&args.mapping, &args.diagnostics, &args.input, &args.inputs)
-    else {
+    let Some(session) = load::session(&args.session) else {
         return Status::Error;
     };
     if args.record == 0 {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use ocsf_map_mapping::CompiledMapping;
 use ocsf_map_readers::{Format, Input, ReadError, ReaderOptions, Record};
 
-use crate::args::{DiagnosticArgs, InputArgs};
+use crate::args::{DiagnosticArgs, InputArgs, SessionArgs};
 use crate::report;
 
 /// Reads and compiles a mapping, printing its warnings, or its errors and `None`.
@@ -135,7 +135,12 @@ pub(crate) struct Session {
     pub(crate) inputs: Vec<Input>,
 }
 
-pub(crate) fn session(
+pub(crate) fn session(args: &SessionArgs) -> Option<Session> {
+    session_of(&args.mapping, &args.diagnostics, &args.input, &args.inputs)
+}
+
+/// [`session`] from its parts (the main command's mapping flag is optional for clap).
+pub(crate) fn session_of(
     mapping: &Path,
     diagnostics: &DiagnosticArgs,
     input: &InputArgs,

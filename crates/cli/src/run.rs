@@ -30,7 +30,7 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         mapping,
         options: reader_options,
         inputs,
-    }) = load::session(path, &args.diagnostics, &args.input, &args.inputs)
+    }) = load::session_of(path, &args.diagnostics, &args.input, &args.inputs)
     else {
         return Status::Error;
     };

@@ -179,12 +179,7 @@ impl<R: Read> JsonDocReader<R> {
     }
 
     fn pos(&self, record: u64, line: u64, offset: u64) -> SourcePos {
-        SourcePos {
-            source: Arc::clone(&self.source),
-            record,
-            line,
-            offset,
-        }
+        SourcePos::new(&self.source, record, line, offset)
     }
 
     #[cold]

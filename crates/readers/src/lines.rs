@@ -152,12 +152,7 @@ impl<R: Read, D: LineDecoder> LinesReader<R, D> {
     }
 
     fn pos(&self, record: u64, line: u64, offset: u64) -> SourcePos {
-        SourcePos {
-            source: Arc::clone(&self.source),
-            record,
-            line,
-            offset,
-        }
+        SourcePos::new(&self.source, record, line, offset)
     }
 }
 

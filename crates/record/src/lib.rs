@@ -59,6 +59,18 @@ pub struct SourcePos {
     pub offset: u64,
 }
 
+impl SourcePos {
+    /// A position in the input named `source`.
+    pub fn new(source: &Arc<str>, record: u64, line: u64, offset: u64) -> SourcePos {
+        SourcePos {
+            source: Arc::clone(source),
+            record,
+            line,
+            offset,
+        }
+    }
+}
+
 impl fmt::Display for SourcePos {
     /// `file:line (record N)` — the form people see in messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -6,23 +6,37 @@ const MAPPING: &str = "outputs:\n  - class: network_activity\n    fields:\n     
                        severity_id: 1\n      time: $.ts\n      metadata.product.name: X\n      \
                        src_endpoint.ip: $.src\n      message: \"{{ msg }}\"\n";
 
-#[test]
-fn a_bad_record_fails_alone_and_goes_to_the_dead_letter_file() {
-    let (dir, m) = temp_file("m.yaml", MAPPING);
-    let input = "{\"ts\":1,\"src\":\"10.0.0.1\",\"msg\":\"a\"}\n{\"ts\":2,\"src\":\"10.0.0.2\"}\nnot json\n{\"ts\":3,\"src\":\"10.0.0.3\",\"msg\":\"c\"}\n";
-    let (_i, i) = temp_file("in.jsonl", input);
+/// Runs `mapping` on `input` (JSON lines) with a dead-letter file: the run's output and the
+/// dead letters written.
+fn run_with_dead_letters(
+    mapping: &str,
+    input: &str,
+) -> (std::process::Output, Vec<serde_json::Value>) {
+    let (dir, m) = temp_file("m.yaml", mapping);
+    let i = dir.path().join("in.jsonl");
+    std::fs::write(&i, input).unwrap();
     let dead = dir.path().join("dead.jsonl");
-    let out = run(&[
+    let args = [
         "-m",
         m.to_str().unwrap(),
         "--dead-letter",
         dead.to_str().unwrap(),
         i.to_str().unwrap(),
-    ]);
+    ];
+    let out = run(&args);
+    let letters = std::fs::read_to_string(&dead)
+        .map(|t| json_lines(&t))
+        .unwrap_or_default();
+    (out, letters)
+}
+
+#[test]
+fn a_bad_record_fails_alone_and_goes_to_the_dead_letter_file() {
+    let input = "{\"ts\":1,\"src\":\"10.0.0.1\",\"msg\":\"a\"}\n{\"ts\":2,\"src\":\"10.0.0.2\"}\nnot json\n{\"ts\":3,\"src\":\"10.0.0.3\",\"msg\":\"c\"}\n";
+    let (out, letters) = run_with_dead_letters(MAPPING, input);
     assert_eq!(out.status.code(), Some(1));
     let docs = json_lines(&stdout(&out));
     assert_eq!(docs.len(), 2, "the good records are all written");
-    let letters = json_lines(&std::fs::read_to_string(&dead).unwrap());
     assert_eq!(letters.len(), 2);
     assert_eq!(letters[0]["position"]["line"], 2);
     assert_eq!(letters[0]["stage"], "map");
@@ -55,18 +69,9 @@ fn a_failed_record_is_reported_with_file_line_and_attribute() {
 #[test]
 fn an_invalid_document_fails_strict_validation() {
     let mapping = MAPPING.replace("      src_endpoint.ip: $.src\n", "");
-    let (dir, m) = temp_file("m.yaml", &mapping);
-    let (_i, i) = temp_file("in.jsonl", "{\"ts\":1,\"msg\":\"no endpoint\"}\n");
-    let dead = dir.path().join("dead.jsonl");
-    let out = run(&[
-        "-m",
-        m.to_str().unwrap(),
-        "--dead-letter",
-        dead.to_str().unwrap(),
-        i.to_str().unwrap(),
-    ]);
+    let (out, letters) = run_with_dead_letters(&mapping, "{\"ts\":1,\"msg\":\"no endpoint\"}\n");
     assert_eq!(out.status.code(), Some(1));
-    let letter = &json_lines(&std::fs::read_to_string(&dead).unwrap())[0];
+    let letter = &letters[0];
     assert_eq!(letter["stage"], "validate");
     assert!(
         letter["error"].as_str().unwrap().contains("src_endpoint"),

@@ -1,16 +1,27 @@
 //! The shipped mappings on the shipped samples, compared with golden outputs.
 
+use std::process::Output;
+
 use crate::util::*;
+
+/// Runs `ocsf-map args...`, which must succeed, and compares its documents with `golden`.
+fn golden(args: &[&str], golden: &str) -> Output {
+    let out = run(args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_golden(&stdout(&out), golden);
+    out
+}
 
 #[test]
 fn suricata_alerts_become_findings_with_network_evidence() {
-    let out = run(&[
-        "--mapping",
-        "mappings/suricata-alert.yaml",
-        "samples/suricata/eve-alerts.log",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_golden(&stdout(&out), "tests/golden/suricata-alert.jsonl");
+    golden(
+        &[
+            "--mapping",
+            "mappings/suricata-alert.yaml",
+            "samples/suricata/eve-alerts.log",
+        ],
+        "tests/golden/suricata-alert.jsonl",
+    );
 }
 
 #[test]
@@ -46,13 +57,14 @@ fn each_suricata_group_is_a_finding_followed_by_its_activity() {
 
 #[test]
 fn zeek_connections_become_network_activity() {
-    let out = run(&[
-        "--mapping",
-        "mappings/zeek-conn.yaml",
-        "samples/zeek/conn.log",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_golden(&stdout(&out), "tests/golden/zeek-conn.jsonl");
+    golden(
+        &[
+            "--mapping",
+            "mappings/zeek-conn.yaml",
+            "samples/zeek/conn.log",
+        ],
+        "tests/golden/zeek-conn.jsonl",
+    );
 }
 
 #[test]
@@ -76,26 +88,28 @@ fn cisco_asa_connection_messages_become_network_activity() {
 #[test]
 fn cisco_esa_lines_with_addresses_become_email_activity() {
     // RFC 3164 lines carry no year: fix it, or the output would follow the file's date.
-    let out = run(&[
-        "--mapping",
-        "mappings/cisco-esa.yaml",
-        "--year",
-        "2023",
-        "samples/cisco-esa/test-common-text-mail.log",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_golden(&stdout(&out), "tests/golden/cisco-esa.jsonl");
+    golden(
+        &[
+            "--mapping",
+            "mappings/cisco-esa.yaml",
+            "--year",
+            "2023",
+            "samples/cisco-esa/test-common-text-mail.log",
+        ],
+        "tests/golden/cisco-esa.jsonl",
+    );
 }
 
 #[test]
 fn fortigate_utm_logs_become_findings_with_network_evidence() {
-    let out = run(&[
-        "--mapping",
-        "mappings/fortigate.yaml",
-        "samples/fortigate/test-fortinet-7-2.log",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_golden(&stdout(&out), "tests/golden/fortigate.jsonl");
+    golden(
+        &[
+            "--mapping",
+            "mappings/fortigate.yaml",
+            "samples/fortigate/test-fortinet-7-2.log",
+        ],
+        "tests/golden/fortigate.jsonl",
+    );
 }
 
 #[test]
@@ -162,46 +176,50 @@ fn o365_output_agrees_with_the_published_ocsf_1_4_0_output() {
 
 #[test]
 fn zeek_smtp_transactions_become_email_activity() {
-    let out = run(&[
-        "--mapping",
-        "mappings/zeek-smtp.yaml",
-        "samples/zeek/smtp.log",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_golden(&stdout(&out), "tests/golden/zeek-smtp.jsonl");
+    golden(
+        &[
+            "--mapping",
+            "mappings/zeek-smtp.yaml",
+            "samples/zeek/smtp.log",
+        ],
+        "tests/golden/zeek-smtp.jsonl",
+    );
 }
 
 #[test]
 fn zeek_notices_become_findings() {
-    let out = run(&[
-        "--mapping",
-        "mappings/zeek-notice.yaml",
-        "samples/zeek/test-notice.log",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_golden(&stdout(&out), "tests/golden/zeek-notice.jsonl");
+    golden(
+        &[
+            "--mapping",
+            "mappings/zeek-notice.yaml",
+            "samples/zeek/test-notice.log",
+        ],
+        "tests/golden/zeek-notice.jsonl",
+    );
 }
 
 #[test]
 fn cef_alerts_in_syslog_become_findings() {
-    let out = run(&[
-        "--mapping",
-        "mappings/syslog-cef.yaml",
-        "samples/syslog/syslog-rfc3164.log",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_golden(&stdout(&out), "tests/golden/syslog-cef.jsonl");
+    golden(
+        &[
+            "--mapping",
+            "mappings/syslog-cef.yaml",
+            "samples/syslog/syslog-rfc3164.log",
+        ],
+        "tests/golden/syslog-cef.jsonl",
+    );
 }
 
 #[test]
 fn splunk_cim_export_becomes_findings_with_activity_evidence() {
-    let out = run(&[
-        "--mapping",
-        "mappings/splunk.yaml",
-        "samples/splunk/cim-export.csv",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_golden(&stdout(&out), "tests/golden/splunk.jsonl");
+    let out = golden(
+        &[
+            "--mapping",
+            "mappings/splunk.yaml",
+            "samples/splunk/cim-export.csv",
+        ],
+        "tests/golden/splunk.jsonl",
+    );
     let docs = json_lines(&stdout(&out));
     for pair in docs.chunks(2) {
         assert_eq!(pair[0]["class_uid"], 2004);
