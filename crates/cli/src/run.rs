@@ -185,7 +185,15 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         // `ocsf-map ... | head`: the reader has what it wanted.
         Err(PipelineError::Sink(SinkError::BrokenPipe)) => Status::Success,
         Err(e) => {
-            report::line(format_args!("error: {e}"));
+            // A stopped intake sink says only that it stopped; finishing it gives the cause.
+            let cause = match &mut destination {
+                Destination::Intake(s) => s.finish_summary().err().map(|c| c.to_string()),
+                Destination::File(_) => None,
+            };
+            report::line(format_args!(
+                "error: {}",
+                cause.unwrap_or_else(|| e.to_string())
+            ));
             if matches!(destination, Destination::Intake(_)) {
                 let how = if args.intake.checkpoint.is_some() {
                     "run the same command again to resume: acknowledged findings are not sent again"

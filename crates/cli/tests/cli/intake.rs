@@ -196,3 +196,24 @@ fn dry_run_prints_the_requests_with_secrets_redacted_and_sends_nothing() {
     assert!(text.contains("authorization: Bearer <redacted>"), "{text}");
     assert!(text.contains("{\"detection_findings\":{"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_credentials_end_the_run_with_exit_2_and_how_to_resume() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("bad client"))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let checkpoint = dir.path().join("c.ckpt");
+    let out = deliver(&server, &["--checkpoint", checkpoint.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("refused the credentials"), "{err}");
+    assert!(
+        err.contains("run the same command again to resume"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"), "the secret is never printed");
+}
