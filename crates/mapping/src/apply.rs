@@ -20,7 +20,7 @@ use crate::trace::{LookupResult, NoTrace, Rule, Tracer};
 const OTHER: i64 = 99;
 
 /// The class whose documents get a derived `finding_info.uid` when the mapping sets none.
-const DETECTION_FINDING: u32 = 2004;
+pub(crate) const DETECTION_FINDING: u32 = 2004;
 
 /// One OCSF document produced by a mapping.
 #[derive(Clone, Debug)]
@@ -197,18 +197,40 @@ impl<T: Tracer> Run<'_, '_, T> {
                 });
             }
         }
-        output
-            .class
-            .finalize(&mut doc)
-            .map_err(|violations| MapError {
-                target: output.class.name().to_owned(),
-                line: output.fields.first().map_or(1, |f| f.spec.line),
-                message: violations
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            })?;
+        #[cfg(debug_assertions)]
+        let unfinalized = doc.clone();
+        let finalized = output.finalize.finalize(&mut doc);
+        // The plan must do exactly what the reference does: checked on every document that
+        // tests, fixtures and fuzzing build.
+        #[cfg(debug_assertions)]
+        {
+            let mut reference = unfinalized;
+            let expected = output.class.finalize(&mut reference);
+            debug_assert_eq!(
+                serde_json::to_string(&doc).ok(),
+                serde_json::to_string(&reference).ok(),
+                "finalize plan and Class::finalize disagree"
+            );
+            debug_assert_eq!(
+                finalized
+                    .as_ref()
+                    .err()
+                    .map(|v| v.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                expected
+                    .as_ref()
+                    .err()
+                    .map(|v| v.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            );
+        }
+        finalized.map_err(|violations| MapError {
+            target: output.class.name().to_owned(),
+            line: output.fields.first().map_or(1, |f| f.spec.line),
+            message: violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        })?;
         Ok(Document {
             class: output.class,
             value: Value::Object(doc),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use ocsf_map_diag::{Diagnostic, LineIndex, SourceFile};
-use ocsf_map_schema::{Class, Schema};
+use ocsf_map_schema::{Class, Schema, Shape};
 use serde_json::Value;
 
 use crate::error::CompileError;
@@ -562,6 +562,20 @@ impl<'t> Compiler<'t> {
         let span = get("class").map_or(node.span.clone(), |(_, v)| v.span.clone());
         lint::required(&mut self.diags, class, &profiles, &fields, span);
         let slots = crate::program::slots(&fields);
+        let mut shape = Shape::new();
+        crate::program::shape(&fields, &slots, &mut shape);
+        // What `Run::document` adds after the fields.
+        if !profiles.is_empty()
+            && let Some(metadata) = shape.object("metadata")
+        {
+            metadata.value("profiles", None);
+        }
+        if class.uid() == crate::apply::DETECTION_FINDING
+            && let Some(info) = shape.object("finding_info")
+        {
+            info.value("uid", None);
+        }
+        let finalize = class.finalize_plan(&shape);
         Some(Output {
             class,
             profiles,
@@ -569,6 +583,7 @@ impl<'t> Compiler<'t> {
             for_each,
             fields,
             slots,
+            finalize,
         })
     }
 

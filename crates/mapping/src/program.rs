@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use minijinja::Environment;
 use ocsf_map_diag::{Diagnostic, SourceFile};
-use ocsf_map_schema::{Attribute, Class};
+use ocsf_map_schema::{Attribute, Class, FinalizePlan, Shape};
 use serde_json::Value;
 
 use crate::path::Selector;
@@ -119,6 +119,8 @@ pub(crate) struct Output {
     pub(crate) fields: Vec<Field>,
     /// The object shape of `fields`, built once.
     pub(crate) slots: Vec<Slot>,
+    /// `Class::finalize` compiled for the documents `slots` build.
+    pub(crate) finalize: FinalizePlan<'static>,
 }
 
 /// Where a field's value goes in the object being built: a field's own key, or an object
@@ -154,6 +156,47 @@ pub(crate) fn slots(fields: &[Field]) -> Vec<Slot> {
         level.push(Slot::Field(i));
     }
     root
+}
+
+/// What finalizing needs to know of the objects `slots` build: every key they can hold, and
+/// which hold constants (literals without `when`, always present).
+pub(crate) fn shape(fields: &[Field], slots: &[Slot], shape: &mut Shape) {
+    for slot in slots {
+        match slot {
+            Slot::Field(i) => {
+                let field = &fields[*i];
+                match &field.other {
+                    // Either side may be set, by the rule or by `other`.
+                    Some(pair) => {
+                        shape.value(&pair.id_key, None);
+                        shape.value(&pair.caption_key, None);
+                    }
+                    None => shape.value(&field.key, constant(field)),
+                }
+            }
+            Slot::Object(key, children) => {
+                if let Some(inner) = shape.object(key) {
+                    self::shape(fields, children, inner);
+                }
+            }
+        }
+    }
+}
+
+/// The value a field always stores, if it is a constant.
+fn constant(field: &Field) -> Option<Value> {
+    let spec = &field.spec;
+    match &spec.kind {
+        SpecKind::Literal(v)
+            if spec.when.is_none() && spec.lookup.is_none() && !spec.other && !v.is_null() =>
+        {
+            match &field.attr {
+                Some(attr) => ocsf_map_schema::coerce(attr, v.clone()).ok(),
+                None => Some(v.clone()),
+            }
+        }
+        _ => None,
+    }
 }
 
 /// `for_each: <value>` with `as: <name>`: the value must be an array; each element is bound to

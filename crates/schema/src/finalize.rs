@@ -29,10 +29,28 @@ impl Class<'_> {
     /// ([`ViolationKind::UnknownCaption`]; the message lists the allowed captions). All such
     /// errors are collected; everything else is still filled.
     pub fn finalize(&self, doc: &mut Map<String, Value>) -> Result<(), Vec<Violation>> {
-        let schema = self.schema;
-        let def = self.def;
         let mut errors = Vec::new();
+        self.fill_header(doc, false);
+        fill_object(
+            self.schema,
+            &self.def.body,
+            doc,
+            &PathNode::Root,
+            &mut errors,
+        );
+        self.fill_type(doc, &mut errors);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
 
+    /// `metadata.version`, `class_uid`, `category_uid`, `class_name`, `category_name` where
+    /// absent. `absent`: the caller knows the four class attributes are absent (they are
+    /// inserted without looking).
+    pub(crate) fn fill_header(&self, doc: &mut Map<String, Value>, absent: bool) {
+        let (schema, def) = (self.schema, self.def);
         match doc.get_mut("metadata") {
             Some(Value::Object(metadata)) => {
                 if !metadata.contains_key("version") {
@@ -46,17 +64,22 @@ impl Class<'_> {
                 doc.insert("metadata".into(), Value::Object(metadata));
             }
         }
-        set_absent(doc, "class_uid", Value::from(def.uid));
-        set_absent(doc, "category_uid", Value::from(def.category_uid));
-        set_absent(doc, "class_name", Value::from(def.caption.as_str()));
-        set_absent(
-            doc,
-            "category_name",
-            Value::from(def.category_caption.as_str()),
-        );
+        let header = [
+            ("class_uid", Value::from(def.uid)),
+            ("category_uid", Value::from(def.category_uid)),
+            ("class_name", Value::from(def.caption.as_str())),
+            ("category_name", Value::from(def.category_caption.as_str())),
+        ];
+        for (key, value) in header {
+            if absent || !doc.contains_key(key) {
+                doc.insert(key.to_owned(), value);
+            }
+        }
+    }
 
-        fill_object(schema, &def.body, doc, &PathNode::Root, &mut errors);
-
+    /// `type_uid` from `activity_id` (or the reverse), then the captions of both.
+    pub(crate) fn fill_type(&self, doc: &mut Map<String, Value>, errors: &mut Vec<Violation>) {
+        let def = self.def;
         let uid = i64::from(def.uid);
         match (
             doc.get("activity_id").and_then(Value::as_i64),
@@ -79,25 +102,13 @@ impl Class<'_> {
             if let Some(i) = def.body.find(name)
                 && let Some(&pair) = def.body.pairs.iter().find(|(id, _)| *id == i)
             {
-                fill_pair(&def.body, doc, pair, &PathNode::Root, &mut errors);
+                fill_pair(&def.body, doc, pair, &PathNode::Root, errors);
             }
         }
-
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
     }
 }
 
-fn set_absent(doc: &mut Map<String, Value>, key: &str, value: Value) {
-    if !doc.contains_key(key) {
-        doc.insert(key.to_owned(), value);
-    }
-}
-
-fn fill_object(
+pub(crate) fn fill_object(
     schema: &Schema,
     def: &ObjectDef,
     map: &mut Map<String, Value>,
@@ -136,7 +147,7 @@ fn fill_object(
     }
 }
 
-fn fill_pair(
+pub(crate) fn fill_pair(
     def: &ObjectDef,
     map: &mut Map<String, Value>,
     (id_idx, caption_idx): (usize, usize),

@@ -51,6 +51,7 @@ mod coerce;
 mod finalize;
 mod format;
 mod path;
+mod plan;
 mod schema;
 mod validate;
 mod violation;
@@ -59,6 +60,7 @@ pub use crate::{
     class::{Attribute, Class},
     coerce::{CoercionError, CoercionErrorKind, coerce},
     path::{PathError, PathErrorKind},
+    plan::{FinalizePlan, Shape},
     schema::{BaseType, LoadError, Requirement, Schema},
     violation::{Violation, ViolationKind},
 };

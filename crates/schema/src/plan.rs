@@ -1,0 +1,281 @@
+//! [`FinalizePlan`]: [`Class::finalize`] compiled for documents whose shape is known up front.
+//!
+//! A mapping knows, before any record, which attributes each object of its documents can hold
+//! and which of them are constants. [`Class::finalize`] walks every key of every document to find
+//! the few enum pairs with one side set; a plan visits only the objects and pairs the shape can
+//! fill, and a pair whose set side is a constant gets its other side computed once, here, instead
+//! of on every document. The result is the same document, keys in the same order, as
+//! `finalize` gives (checked against it in the tests of `ocsf-map-mapping`).
+
+use serde_json::{Map, Value};
+
+use crate::class::Class;
+use crate::finalize::{fill_object, fill_pair};
+use crate::schema::{ObjectDef, Schema};
+use crate::violation::{PathNode, Violation};
+
+/// The keys an object of a document can hold, as far as the mapping knows them.
+///
+/// Every key that can appear in a shaped object must be listed, or [`FinalizePlan`] may fill
+/// less than [`Class::finalize`] would: a plan trusts that a key not listed is absent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shape {
+    entries: Vec<(String, Entry)>,
+}
+
+/// What a [`Shape`] knows of one key.
+#[derive(Clone, Debug, PartialEq)]
+enum Entry {
+    /// An object built from its own shape.
+    Object(Shape),
+    /// Any value; `Some` when it is always present and always this value.
+    Value(Option<Value>),
+}
+
+impl Shape {
+    /// An object with no keys.
+    pub fn new() -> Shape {
+        Shape::default()
+    }
+
+    /// The shape of the object under `key`, added if absent. `None` when `key` holds a value
+    /// of unknown shape (which the plan finalizes as `finalize` would, whatever it holds).
+    pub fn object(&mut self, key: &str) -> Option<&mut Shape> {
+        let at = match self.entries.iter().position(|(k, _)| k == key) {
+            Some(at) => at,
+            None => {
+                self.entries
+                    .push((key.to_owned(), Entry::Object(Shape::new())));
+                self.entries.len() - 1
+            }
+        };
+        match &mut self.entries[at].1 {
+            Entry::Object(shape) => Some(shape),
+            Entry::Value(_) => None,
+        }
+    }
+
+    /// `key` may hold any value (`constant: None`), or always holds `constant`.
+    pub fn value(&mut self, key: &str, constant: Option<Value>) {
+        match self.entries.iter_mut().find(|(k, _)| k == key) {
+            Some((_, entry)) => *entry = Entry::Value(None),
+            None => self.entries.push((key.to_owned(), Entry::Value(constant))),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, e)| e)
+    }
+}
+
+/// [`Class::finalize`] for the documents of one [`Shape`]; build it with
+/// [`Class::finalize_plan`].
+#[derive(Debug)]
+pub struct FinalizePlan<'s> {
+    class: Class<'s>,
+    /// None of `class_uid`, `category_uid`, `class_name`, `category_name` is in the shape.
+    header_absent: bool,
+    root: ObjectPlan<'s>,
+    /// `type_uid` and `type_name` when `activity_id` is a constant and the shape sets neither.
+    constant_type: Option<[(String, Value); 2]>,
+}
+
+#[derive(Debug)]
+struct ObjectPlan<'s> {
+    def: &'s ObjectDef,
+    /// Keys holding objects to finalize, in shape order.
+    children: Vec<(String, Child<'s>)>,
+    /// The enum pairs the shape can fill, in `finalize`'s order.
+    steps: Vec<Step>,
+}
+
+#[derive(Debug)]
+enum Child<'s> {
+    /// Built from a shape: only what the shape can fill is visited.
+    Shaped(ObjectPlan<'s>),
+    /// Unknown shape (an object, or an array of objects, of this type): walked in full.
+    Any(&'s ObjectDef),
+}
+
+#[derive(Debug)]
+enum Step {
+    /// A constant's other side, computed when the plan was made.
+    Insert(String, Value),
+    /// A pair whose sides vary: filled as `finalize` fills it.
+    Fill(usize, usize),
+}
+
+impl<'s> Class<'s> {
+    /// Compiles [`finalize`](Class::finalize) for documents of `shape`.
+    pub fn finalize_plan(&self, shape: &Shape) -> FinalizePlan<'s> {
+        let header_absent = ["class_uid", "category_uid", "class_name", "category_name"]
+            .iter()
+            .all(|k| shape.get(k).is_none());
+        let constant_type = match (shape.get("activity_id"), shape.get("type_uid")) {
+            (Some(Entry::Value(Some(activity))), None) => self.constant_type(activity),
+            _ => None,
+        };
+        FinalizePlan {
+            class: *self,
+            header_absent,
+            root: ObjectPlan::new(self.schema, &self.def.body, shape),
+            constant_type,
+        }
+    }
+
+    /// What `fill_type` adds to a document whose only type attribute is this `activity_id`.
+    fn constant_type(&self, activity: &Value) -> Option<[(String, Value); 2]> {
+        let mut doc = Map::new();
+        doc.insert("activity_id".to_owned(), activity.clone());
+        let mut errors = Vec::new();
+        self.fill_type(&mut doc, &mut errors);
+        let type_uid = doc.get("type_uid")?.clone();
+        let type_name = doc.get("type_name")?.clone();
+        (errors.is_empty() && doc.len() == 4).then(|| {
+            [
+                ("type_uid".to_owned(), type_uid),
+                ("type_name".to_owned(), type_name),
+            ]
+        })
+    }
+}
+
+impl FinalizePlan<'_> {
+    /// Fills `doc`, a document of the plan's shape, exactly as [`Class::finalize`] would.
+    ///
+    /// # Errors
+    ///
+    /// As [`Class::finalize`].
+    pub fn finalize(&self, doc: &mut Map<String, Value>) -> Result<(), Vec<Violation>> {
+        let mut errors = Vec::new();
+        self.class.fill_header(doc, self.header_absent);
+        self.root
+            .run(self.class.schema, doc, &PathNode::Root, &mut errors);
+        match &self.constant_type {
+            Some(fields) => {
+                for (key, value) in fields {
+                    doc.insert(key.clone(), value.clone());
+                }
+            }
+            None => self.class.fill_type(doc, &mut errors),
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl<'s> ObjectPlan<'s> {
+    fn new(schema: &'s Schema, def: &'s ObjectDef, shape: &Shape) -> ObjectPlan<'s> {
+        let mut children = Vec::new();
+        for (key, entry) in &shape.entries {
+            let Some(o) = def.find(key).and_then(|i| def.attrs[i].object) else {
+                continue;
+            };
+            let child = &schema.objects[o];
+            if child.free_form {
+                continue;
+            }
+            let plan = match entry {
+                Entry::Object(inner) => Child::Shaped(ObjectPlan::new(schema, child, inner)),
+                Entry::Value(_) => Child::Any(child),
+            };
+            children.push((key.clone(), plan));
+        }
+        let mut steps = Vec::new();
+        for &(id, caption) in &def.pairs {
+            let id_entry = shape.get(&def.attrs[id].name);
+            let caption_entry = shape.get(&def.attrs[caption].name);
+            match (id_entry, caption_entry) {
+                (None, None) => {}
+                (Some(Entry::Value(Some(constant))), None) => {
+                    steps.extend(constant_step(def, (id, caption), id, constant));
+                }
+                (None, Some(Entry::Value(Some(constant)))) => {
+                    steps.extend(constant_step(def, (id, caption), caption, constant));
+                }
+                _ => steps.push(Step::Fill(id, caption)),
+            }
+        }
+        ObjectPlan {
+            def,
+            children,
+            steps,
+        }
+    }
+
+    fn run(
+        &self,
+        schema: &Schema,
+        map: &mut Map<String, Value>,
+        path: &PathNode<'_>,
+        errors: &mut Vec<Violation>,
+    ) {
+        for (key, child) in &self.children {
+            let Some(value) = map.get_mut(key) else {
+                continue;
+            };
+            let path = path.key(key);
+            match (child, value) {
+                (Child::Shaped(plan), Value::Object(inner)) => {
+                    plan.run(schema, inner, &path, errors);
+                }
+                (Child::Shaped(ObjectPlan { def, .. }) | Child::Any(def), value) => {
+                    fill_value(schema, def, value, &path, errors);
+                }
+            }
+        }
+        for step in &self.steps {
+            match step {
+                Step::Insert(key, value) => {
+                    map.insert(key.clone(), value.clone());
+                }
+                Step::Fill(id, caption) => fill_pair(self.def, map, (*id, *caption), path, errors),
+            }
+        }
+    }
+}
+
+/// The step for a pair whose only side in the shape is the constant `value` at `side`: the
+/// other side, computed now; `Fill` when finalizing would also change the constant (a caption
+/// respelled) or report it; nothing when it fills nothing.
+fn constant_step(
+    def: &ObjectDef,
+    pair: (usize, usize),
+    side: usize,
+    value: &Value,
+) -> Option<Step> {
+    let key = &def.attrs[side].name;
+    let mut map = Map::new();
+    map.insert(key.clone(), value.clone());
+    let mut errors = Vec::new();
+    fill_pair(def, &mut map, pair, &PathNode::Root, &mut errors);
+    if !errors.is_empty() || map.get(key) != Some(value) {
+        return Some(Step::Fill(pair.0, pair.1));
+    }
+    let (other, filled) = map.into_iter().find(|(k, _)| k != key)?;
+    Some(Step::Insert(other, filled))
+}
+
+/// `finalize` below a key of unknown shape: an object, or each object of an array.
+fn fill_value(
+    schema: &Schema,
+    def: &ObjectDef,
+    value: &mut Value,
+    path: &PathNode<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    match value {
+        Value::Object(map) => fill_object(schema, def, map, path, errors),
+        Value::Array(items) => {
+            for (n, item) in items.iter_mut().enumerate() {
+                if let Value::Object(map) = item {
+                    fill_object(schema, def, map, &path.index(n), errors);
+                }
+            }
+        }
+        _ => {}
+    }
+}
