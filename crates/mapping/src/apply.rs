@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::error::MapError;
 use crate::program::{
-    CompiledMapping, Cond, Field, ForEach, OtherPair, Output, Slot, Spec, SpecKind,
+    CompiledMapping, Cond, Field, ForEach, OtherPair, Output, Piece, Slot, Spec, SpecKind,
 };
 use crate::scope::{Scope, json_to_jv, jv_to_json};
 use crate::trace::{LookupResult, NoTrace, Rule, Tracer};
@@ -183,7 +183,8 @@ impl<T: Tracer> Run<'_, '_, T> {
         ctx: &Ctx<'_>,
         at: (usize, Option<usize>),
     ) -> Result<Document, MapError> {
-        let mut doc = self.object(&output.fields, &output.slots, ctx)?;
+        let room = output.slots.len() + output.finalize.added_keys(&[]);
+        let mut doc = self.object(&output.fields, &output.slots, room, ctx)?;
         if output.class.uid() == DETECTION_FINDING {
             self.derive_finding_uid(&mut doc, ctx, at);
         }
@@ -267,18 +268,20 @@ impl<T: Tracer> Run<'_, '_, T> {
 
     /// Builds an object from `fields`, in the shape `slots` compiled for them; absent values
     /// leave their attribute out, and an object left empty is left out too.
+    /// `room`: how many keys the object will hold once finalized, at most.
     fn object(
         &mut self,
         fields: &[Field],
         slots: &[Slot],
+        room: usize,
         ctx: &Ctx<'_>,
     ) -> Result<Map<String, Value>, MapError> {
-        let mut obj = Map::with_capacity(slots.len());
+        let mut obj = Map::with_capacity(room.max(slots.len()));
         for slot in slots {
             match slot {
                 Slot::Field(i) => self.field(&fields[*i], ctx, &mut obj)?,
-                Slot::Object(key, children) => {
-                    let child = self.object(fields, children, ctx)?;
+                Slot::Object(key, children, room) => {
+                    let child = self.object(fields, children, *room, ctx)?;
                     if !child.is_empty() {
                         obj.insert(key.clone(), Value::Object(child));
                     }
@@ -314,6 +317,18 @@ impl<T: Tracer> Run<'_, '_, T> {
             return Ok(());
         }
         let value = match &field.attr {
+            // A literal was converted to the attribute's type when the mapping was compiled.
+            Some(_)
+                if field.spec.lookup.is_none()
+                    && matches!(field.spec.kind, SpecKind::Literal(_)) =>
+            {
+                self.tracer.attribute(
+                    rule(&field.target, &field.spec, field.attr.as_ref()),
+                    Some(&raw),
+                    Some(&raw),
+                );
+                raw
+            }
             Some(attr) => {
                 // Only a tracer needs the value as computed; otherwise convert it in place.
                 let before = T::ACTIVE.then(|| raw.clone());
@@ -369,10 +384,9 @@ impl<T: Tracer> Run<'_, '_, T> {
                 Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
                 Err(e) => return Err(fail(describe(&e))),
             },
-            SpecKind::Text(id, sel) => match sel.select(ctx.record) {
-                Some(Value::String(s)) => Some(Value::String(s)),
-                Some(v @ (Value::Number(_) | Value::Bool(_))) => Some(Value::String(v.to_string())),
-                _ => match self.m.templates[id.0].render(&ctx.scope) {
+            SpecKind::Text(id, pieces) => match join(pieces, ctx.record) {
+                Some(s) => Some(Value::String(s)),
+                None => match self.m.templates[id.0].render(&ctx.scope) {
                     Ok(s) => Some(Value::String(s)),
                     Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => {
                         None
@@ -397,7 +411,7 @@ impl<T: Tracer> Run<'_, '_, T> {
                 Err(e) => return Err(fail(describe(&e))),
             },
             SpecKind::Object(fields, slots) => {
-                let obj = self.object(fields, slots, ctx)?;
+                let obj = self.object(fields, slots, slots.len(), ctx)?;
                 (!obj.is_empty()).then_some(Value::Object(obj))
             }
             SpecKind::Array(specs) => {
@@ -504,6 +518,32 @@ impl<T: Tracer> Run<'_, '_, T> {
         self.tracer.condition(rule, holds);
         Ok(holds)
     }
+}
+
+/// A [`SpecKind::Text`] template's text, joined from the record directly; `None` when a field
+/// is not one the template prints as its JSON text (absent, null, a boolean — `True` —, a
+/// float, an object, an array), for the template engine to handle.
+fn join(pieces: &[Piece], record: &Value) -> Option<String> {
+    use std::fmt::Write as _;
+    if let [Piece::Field(sel)] = pieces
+        && let Some(Value::String(s)) = sel.select_direct(record)
+    {
+        return Some(s.clone());
+    }
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Field(sel) => match sel.select_direct(record)? {
+                Value::String(s) => out.push_str(s),
+                Value::Number(n) if n.is_i64() || n.is_u64() => {
+                    let _ = write!(out, "{n}");
+                }
+                _ => return None,
+            },
+        }
+    }
+    Some(out)
 }
 
 /// `other: true`: when `raw` is outside the enumeration, stores Other (99) as the id and

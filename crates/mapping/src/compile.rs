@@ -14,7 +14,7 @@ use crate::error::CompileError;
 use crate::lint;
 use crate::path::Selector;
 use crate::program::{
-    CompiledMapping, Cond, ExprId, Field, ForEach, Let, Lookup, LookupId, OtherPair, Output,
+    CompiledMapping, Cond, ExprId, Field, ForEach, Let, Lookup, LookupId, OtherPair, Output, Piece,
     SourceHints, Spec, SpecKind, TemplateId,
 };
 use crate::yaml::{self, Node, NodeKind};
@@ -561,7 +561,7 @@ impl<'t> Compiler<'t> {
         }
         let span = get("class").map_or(node.span.clone(), |(_, v)| v.span.clone());
         lint::required(&mut self.diags, class, &profiles, &fields, span);
-        let slots = crate::program::slots(&fields);
+        let mut slots = crate::program::slots(&fields);
         let mut shape = Shape::new();
         crate::program::shape(&fields, &slots, &mut shape);
         // What `Run::document` adds after the fields.
@@ -576,6 +576,7 @@ impl<'t> Compiler<'t> {
             info.value("uid", None);
         }
         let finalize = class.finalize_plan(&shape);
+        crate::program::size_slots(&mut slots, &finalize, &mut Vec::new());
         Some(Output {
             class,
             profiles,
@@ -958,10 +959,16 @@ impl<'t> Compiler<'t> {
                 reads.extend(record_subscripts(&source));
                 (source, reads)
             }
-            SpecKind::Text(id, _) => {
+            SpecKind::Text(id, pieces) => {
                 let source = self.template_sources[id.0].clone();
-                let reads = source.trim().trim_matches(['{', '}']).trim().to_owned();
-                (source, vec![reads])
+                let reads = pieces
+                    .iter()
+                    .filter_map(|p| match p {
+                        Piece::Field(sel) => sel.reads(),
+                        Piece::Text(_) => None,
+                    })
+                    .collect();
+                (source, reads)
             }
             SpecKind::Expr(id) | SpecKind::Let(_, id) => {
                 let src = &self.exprs[id.0];
@@ -1048,31 +1055,62 @@ impl<'t> Compiler<'t> {
         }
     }
 
-    /// A template that is one record field and nothing else (`"{{ flow_id }}"`,
-    /// `"{{ alert.rev }}"`) is read directly on the common path, without running the template
-    /// engine; the template stays for the uncommon cases (see `SpecKind::Text`).
+    /// A template that is only text and record fields (`"{{ flow_id }}"`,
+    /// `"suricata:{{ flow_id }}:{{ timestamp }}"`) is joined directly on the common path,
+    /// without running the template engine; the template stays for the uncommon cases (see
+    /// `SpecKind::Text`). Anything else — filters, tags, comments, whitespace control, `let`
+    /// names, a trailing newline (which the engine drops) — keeps the template.
     fn lower_template(&self, source: &str, id: TemplateId) -> SpecKind {
-        let inner = source
-            .trim()
-            .strip_prefix("{{")
-            .and_then(|s| s.strip_suffix("}}"));
-        let Some(name) = inner.map(str::trim) else {
-            return SpecKind::Template(id);
-        };
+        match self.pieces(source) {
+            Some(pieces) => SpecKind::Text(id, pieces),
+            None => SpecKind::Template(id),
+        }
+    }
+
+    fn pieces(&self, source: &str) -> Option<Vec<Piece>> {
         let identifier = |p: &str| {
             let mut c = p.chars();
             c.next()
                 .is_some_and(|f| f == '_' || f.is_ascii_alphabetic())
                 && c.all(|x| x == '_' || x.is_ascii_alphanumeric())
         };
-        let simple = !name.is_empty() && name.split('.').all(identifier);
-        if !simple || !self.is_record_field(name) {
-            return SpecKind::Template(id);
+        let plain = |text: &str| {
+            !["{%", "{#", "}}", "%}", "#}"]
+                .iter()
+                .any(|t| text.contains(t))
+        };
+        if source.ends_with('\n') {
+            return None;
         }
-        match Selector::parse(&format!("$.{name}")) {
-            Ok(sel) => SpecKind::Text(id, sel),
-            Err(_) => SpecKind::Template(id),
+        let mut pieces = Vec::new();
+        let mut rest = source;
+        while let Some(open) = rest.find("{{") {
+            let (text, tail) = rest.split_at(open);
+            if !plain(text) {
+                return None;
+            }
+            if !text.is_empty() {
+                pieces.push(Piece::Text(text.to_owned()));
+            }
+            let close = tail.find("}}")?;
+            let name = tail[2..close].trim();
+            let simple = !name.is_empty() && name.split('.').all(identifier);
+            if !simple || !self.is_record_field(name) {
+                return None;
+            }
+            pieces.push(Piece::Field(Selector::parse(&format!("$.{name}")).ok()?));
+            rest = &tail[close + 2..];
         }
+        if !plain(rest) {
+            return None;
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest.to_owned()));
+        }
+        pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Field(_)))
+            .then_some(pieces)
     }
 
     /// An expression that is just a `let` name reads the value directly.

@@ -87,25 +87,34 @@ impl Selector {
     /// that `default` applies and the attribute stays absent.
     pub(crate) fn select(&self, root: &Value) -> Option<Value> {
         match &self.kind {
-            Kind::Direct(segments) => {
-                let mut node = root;
-                for seg in segments {
-                    node = match (seg, node) {
-                        (Segment::Key(k), Value::Object(map)) => map.get(k)?,
-                        (Segment::Index(i), Value::Array(items)) => {
-                            let idx = if *i < 0 { items.len() as i64 + i } else { *i };
-                            items.get(usize::try_from(idx).ok()?)?
-                        }
-                        _ => return None,
-                    };
-                }
-                (!node.is_null()).then(|| node.clone())
-            }
+            Kind::Direct(_) => self.select_direct(root).cloned(),
             Kind::Query(path) => {
                 let found: Vec<Value> = path.query(root).all().into_iter().cloned().collect();
                 (!found.is_empty()).then_some(Value::Array(found))
             }
         }
+    }
+}
+
+impl Selector {
+    /// For a singular path (walked directly): the value it selects, borrowed; `None` when
+    /// absent or null, and always for a query.
+    pub(crate) fn select_direct<'v>(&self, root: &'v Value) -> Option<&'v Value> {
+        let Kind::Direct(segments) = &self.kind else {
+            return None;
+        };
+        let mut node = root;
+        for seg in segments {
+            node = match (seg, node) {
+                (Segment::Key(k), Value::Object(map)) => map.get(k)?,
+                (Segment::Index(i), Value::Array(items)) => {
+                    let idx = if *i < 0 { items.len() as i64 + i } else { *i };
+                    items.get(usize::try_from(idx).ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        (!node.is_null()).then_some(node)
     }
 }
 

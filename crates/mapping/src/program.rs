@@ -130,8 +130,9 @@ pub(crate) struct Output {
 pub(crate) enum Slot {
     /// The field at this index of the field list (its value goes under `Field::key`).
     Field(usize),
-    /// An object under this key.
-    Object(String, Vec<Slot>),
+    /// An object under this key, with room for this many keys (its slots and what finalizing
+    /// adds).
+    Object(String, Vec<Slot>, usize),
 }
 
 /// The shape of the objects `fields` build.
@@ -142,13 +143,13 @@ pub(crate) fn slots(fields: &[Field]) -> Vec<Slot> {
         for seg in &field.segments[..field.segments.len().saturating_sub(1)] {
             let at = level
                 .iter()
-                .position(|s| matches!(s, Slot::Object(k, _) if k == seg));
+                .position(|s| matches!(s, Slot::Object(k, ..) if k == seg));
             let at = at.unwrap_or_else(|| {
-                level.push(Slot::Object(seg.clone(), Vec::new()));
+                level.push(Slot::Object(seg.clone(), Vec::new(), 0));
                 level.len() - 1
             });
             level = match &mut level[at] {
-                Slot::Object(_, children) => children,
+                Slot::Object(_, children, _) => children,
                 // `position` only finds objects, and a new one was just pushed.
                 Slot::Field(_) => unreachable!("an object slot"),
             };
@@ -156,6 +157,19 @@ pub(crate) fn slots(fields: &[Field]) -> Vec<Slot> {
         level.push(Slot::Field(i));
     }
     root
+}
+
+/// Sizes each object slot for its own slots and the keys `plan` adds to it.
+pub(crate) fn size_slots(slots: &mut [Slot], plan: &FinalizePlan<'_>, path: &mut Vec<String>) {
+    for slot in slots {
+        if let Slot::Object(key, children, capacity) = slot {
+            path.push(key.clone());
+            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+            *capacity = children.len() + plan.added_keys(&keys);
+            size_slots(children, plan, path);
+            path.pop();
+        }
+    }
 }
 
 /// What finalizing needs to know of the objects `slots` build: every key they can hold, and
@@ -174,7 +188,7 @@ pub(crate) fn shape(fields: &[Field], slots: &[Slot], shape: &mut Shape) {
                     None => shape.value(&field.key, constant(field)),
                 }
             }
-            Slot::Object(key, children) => {
+            Slot::Object(key, children, _) => {
                 if let Some(inner) = shape.object(key) {
                     self::shape(fields, children, inner);
                 }
@@ -281,15 +295,24 @@ pub(crate) enum SpecKind {
     Literal(Value),
     Path(Selector),
     Template(TemplateId),
-    /// A template that is a single record field: read directly when it is a string, number or
-    /// boolean; otherwise (missing, null, an object) the template runs, with its own errors.
-    Text(TemplateId, Selector),
+    /// A template that is only text and record fields (`"{{ flow_id }}"`,
+    /// `"suricata:{{ flow_id }}:{{ alert.gid }}"`): joined directly when every field is a
+    /// string or an integer (which the template would print the same); otherwise (missing,
+    /// null, a boolean, a float, an object) the template runs, with its own errors.
+    Text(TemplateId, Vec<Piece>),
     Expr(ExprId),
     /// An expression that is a single `let` name: that value, as the expression would give it.
     Let(usize, ExprId),
     Object(Vec<Field>, Vec<Slot>),
     Array(Vec<Spec>),
     ForEach(Box<ForEach>, Box<Spec>),
+}
+
+/// A part of a [`SpecKind::Text`] template.
+#[derive(Debug)]
+pub(crate) enum Piece {
+    Text(String),
+    Field(Selector),
 }
 
 /// A lookup table: source values (as text) to output values.

@@ -68,6 +68,45 @@ fn a_template_computes_a_string() {
 }
 
 #[test]
+fn a_template_of_text_and_fields_prints_what_the_template_engine_prints() {
+    // The first is joined directly; the parentheses make the second run in the engine.
+    let m = network(
+        "      unmapped.direct: \"id:{{ a }}/{{ b.c }} {{ a }}\"\n      \
+         unmapped.engine: \"id:{{ (a) }}/{{ (b.c) }} {{ (a) }}\"\n",
+    );
+    let values = [
+        json!("text"),
+        json!(""),
+        json!(42),
+        json!(-7),
+        json!(u64::MAX),
+        json!(1.5),
+        json!(2.0),
+        json!(1e21),
+        json!(true),
+        json!(false),
+        json!([1, "x"]),
+        json!({"k": "v"}),
+    ];
+    for a in &values {
+        for c in &values {
+            let doc = map_one(&m, json!({"a": a, "b": {"c": c}}));
+            assert_eq!(
+                doc["unmapped"]["direct"], doc["unmapped"]["engine"],
+                "a = {a}, b.c = {c}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_template_of_text_and_fields_fails_like_the_template_on_a_missing_field() {
+    let m = network("      unmapped.direct: \"id:{{ a }}:{{ b }}\"\n");
+    let err = map(&m, json!({"a": 1})).expect_err("b is missing");
+    assert!(err.message.contains("undefined"), "{}", err.message);
+}
+
+#[test]
 fn an_expression_computes_a_typed_value() {
     let m = network("      traffic.bytes: {expr: \"alert.severity | int * 100\"}\n");
     let doc = map_one(&m, json!({"alert": {"severity": "2"}}));

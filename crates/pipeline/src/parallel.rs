@@ -191,7 +191,17 @@ fn read(
 /// Where a mapper sends what it has finished with, and receives its spent documents.
 struct Back {
     records: Sender<Records>,
-    values: Receiver<Vec<Value>>,
+    values: Receiver<Spent>,
+}
+
+/// A batch's output buffers, written: back to the mapper that filled them, to be cleared and
+/// filled again. Reusing them matters for `lines`: a fresh buffer of a few hundred KB per batch
+/// is fresh pages from the OS, zeroed by the kernel, each time.
+#[derive(Default)]
+struct Spent {
+    values: Vec<Value>,
+    lines: Vec<u8>,
+    ends: Vec<usize>,
 }
 
 /// A mapper thread: maps and validates batches until the reader is done.
@@ -218,15 +228,14 @@ fn map(
             Work::Records(records) => {
                 let mut steps = Vec::with_capacity(records.len());
                 // Documents the writer is done with are freed here, where they were built.
-                let mut values = match back.values.try_recv() {
-                    Ok(mut spent) => {
-                        spent.clear();
-                        spent
-                    }
-                    Err(_) => Vec::with_capacity(2 * records.len()),
-                };
-                let mut lines = Vec::new();
-                let mut ends = Vec::new();
+                let Spent {
+                    mut values,
+                    mut lines,
+                    mut ends,
+                } = back.values.try_recv().unwrap_or_default();
+                values.clear();
+                lines.clear();
+                ends.clear();
                 for (deferred, next) in &records {
                     let before = values.len();
                     let parsed;
@@ -266,7 +275,7 @@ fn write(
     out: &mut Deliver<'_, '_>,
     done: &Receiver<(u64, Done)>,
     credits: &SyncSender<()>,
-    spent: &[Sender<Vec<Value>>],
+    spent: &[Sender<Spent>],
 ) -> Result<(), PipelineError> {
     let mut early: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0u64;
@@ -299,9 +308,13 @@ fn write(
                         });
                         out.deliver(step, group, own)?;
                     }
-                    // Back to the mapper that built them, to be freed there (or here if it has
-                    // finished).
-                    let _ = spent[mapper].send(values);
+                    // Back to the mapper that built them, to be freed or reused there (or
+                    // freed here if it has finished).
+                    let _ = spent[mapper].send(Spent {
+                        values,
+                        lines,
+                        ends,
+                    });
                 }
             }
             next += 1;

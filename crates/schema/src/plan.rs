@@ -141,6 +141,25 @@ impl<'s> Class<'s> {
 }
 
 impl FinalizePlan<'_> {
+    /// At most how many keys finalizing adds to the object at `path` (`[]`: the document), so
+    /// that the object can be made large enough up front.
+    pub fn added_keys(&self, path: &[&str]) -> usize {
+        let mut plan = &self.root;
+        for key in path {
+            match plan.children.iter().find(|(k, _)| k == key) {
+                Some((_, Child::Shaped(inner))) => plan = inner,
+                _ => return 0,
+            }
+        }
+        let own = plan.steps.len();
+        if path.is_empty() {
+            // metadata, the four class attributes, type_uid and type_name.
+            own + 1 + 4 + 2
+        } else {
+            own
+        }
+    }
+
     /// Fills `doc`, a document of the plan's shape, exactly as [`Class::finalize`] would.
     ///
     /// # Errors
