@@ -45,6 +45,10 @@ pub enum Outcome {
 /// A `Mapper` borrows its [`CompiledMapping`]; make one per thread.
 pub struct Mapper<'m> {
     mapping: &'m CompiledMapping,
+    /// This mapper's own copy of the `let` names: every record's template scope holds a
+    /// reference, and a count shared by the mappers on other threads would be a cache line
+    /// written by all of them on every record.
+    let_names: Arc<[String]>,
     templates: Vec<Template<'m, 'm>>,
     exprs: Vec<Expression<'m, 'm>>,
 }
@@ -87,6 +91,7 @@ impl<'m> Mapper<'m> {
             .collect();
         Mapper {
             mapping,
+            let_names: Arc::from(mapping.let_names.to_vec()),
             templates,
             exprs,
         }
@@ -492,7 +497,7 @@ impl<T: Tracer> Run<'_, '_, T> {
     fn rescope(&self, ctx: &mut Ctx<'_>) {
         ctx.scope = Jv::from_object(Scope {
             record: Arc::clone(ctx.record),
-            let_names: Arc::clone(&self.m.mapping.let_names),
+            let_names: Arc::clone(&self.m.let_names),
             lets: ctx.lets.clone(),
             item: ctx.item.clone(),
         });

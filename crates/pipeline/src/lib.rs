@@ -37,7 +37,7 @@ use ocsf_map_readers::{Input, OpenError, ReaderOptions};
 use ocsf_map_sinks::{DeadLetterWriter, Sink, SinkError};
 use serde_json::Value;
 
-use crate::step::{Deliver, step};
+use crate::step::{Deliver, Group, position, step};
 
 /// How emitted documents are checked against OCSF 1.4.0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -213,7 +213,7 @@ fn sequential(
         while let Some(next) = reader.next_record() {
             values.clear();
             let step = step(&mapper, validation, &next, &mut docs, &mut values);
-            out.deliver(step, &values, None)?;
+            out.deliver(step, position(&next), Group::Docs(&values))?;
         }
     }
     out.finish()

@@ -16,22 +16,25 @@
 //! order, so the sink, the dead-letter file and the observer see exactly what the sequential run
 //! shows them, in the same order, from the same (caller's) thread.
 //!
-//! Memory is freed by the thread that allocated it: a mapper hands its batch of records back to
-//! the reader, and the writer hands each batch of documents back to the mapper that built it, so
-//! that glibc's allocator frees into the arena and per-thread cache that will reuse the memory
-//! rather than taking another thread's arena lock.
+//! Memory is freed by the thread that allocated it, and reused while it is still in that core's
+//! cache: the writer hands each batch of records back to the reader once written (their
+//! positions are what it writes with), and each batch's output buffers back to the mapper that
+//! filled them. With a sink that takes JSON lines, a mapper serialises each record's documents
+//! as soon as they are checked and frees them at once, so the next record's documents are built
+//! in the same memory; only the lines travel to the writer. A deferred JSON line is parsed on
+//! the mapper, its fields put in place of the line while the record is mapped, then freed there.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use ocsf_map_mapping::{CompiledMapping, Mapper};
-use ocsf_map_readers::{Input, OpenError, ReadError, ReaderOptions, parse_deferred};
+use ocsf_map_readers::{Input, OpenError, ReadError, ReaderOptions, parse_deferred_fields};
 use ocsf_map_record::Record;
 use ocsf_map_sinks::write_lines;
 use serde_json::Value;
 
-use crate::step::{Deliver, Step, step};
+use crate::step::{Deliver, Group, Step, position, step};
 use crate::{PipelineError, Stats, Validation};
 
 /// Batches that may exist at once (read, being mapped, or waiting to be written).
@@ -53,9 +56,12 @@ enum Work {
 
 /// What a mapper sends back for one batch.
 enum Done {
-    /// One step per record, in order; the documents of the `Mapped` ones, in order, in `values`;
+    /// One step per record, in order; the documents of the `Mapped` ones, in order, in `values`
+    /// (or, with a sink that takes JSON lines, only serialised in `lines`);
     /// `mapper` is the index of the mapper thread that built them.
     Steps {
+        /// The batch's records, for their positions; the writer hands them back to the reader.
+        records: Records,
         steps: Vec<Step>,
         values: Vec<Value>,
         /// With a sink that takes JSON lines: each step's documents serialised, and where each
@@ -109,21 +115,16 @@ pub(crate) fn run(
         });
         for (index, spent) in values_rx.into_iter().enumerate() {
             let done_tx = done_tx.clone();
-            let records_tx = records_tx.clone();
             let work_rx = &work_rx;
             scope.spawn(move || {
                 let mapper = Mapper::new(mapping);
-                let back = Back {
-                    records: records_tx,
-                    values: spent,
-                };
                 map(
-                    &mapper, index, validation, serialize, work_rx, &done_tx, &back,
+                    &mapper, index, validation, serialize, work_rx, &done_tx, &spent,
                 );
             });
         }
-        drop((done_tx, records_tx));
-        let written = write(&mut out, &done_rx, &credit_tx, &values_tx);
+        drop(done_tx);
+        let written = write(&mut out, &done_rx, &credit_tx, &records_tx, &values_tx);
         drop(values_tx);
         // On an error, dropping the receiver and the credit sender stops the other threads at
         // their next send or credit; the scope then joins them.
@@ -188,12 +189,6 @@ fn read(
     }
 }
 
-/// Where a mapper sends what it has finished with, and receives its spent documents.
-struct Back {
-    records: Sender<Records>,
-    values: Receiver<Spent>,
-}
-
 /// A batch's output buffers, written: back to the mapper that filled them, to be cleared and
 /// filled again. Reusing them matters for `lines`: a fresh buffer of a few hundred KB per batch
 /// is fresh pages from the OS, zeroed by the kernel, each time.
@@ -213,7 +208,7 @@ fn map(
     serialize: bool,
     work: &Mutex<Receiver<(u64, Work)>>,
     done: &SyncSender<(u64, Done)>,
-    back: &Back,
+    spent: &Receiver<Spent>,
 ) {
     let mut docs = Vec::new();
     loop {
@@ -225,37 +220,53 @@ fn map(
         let Ok((seq, work)) = next else { return };
         let result = match work {
             Work::OpenFailed(e) => Done::OpenFailed(e),
-            Work::Records(records) => {
+            Work::Records(mut records) => {
                 let mut steps = Vec::with_capacity(records.len());
                 // Documents the writer is done with are freed here, where they were built.
                 let Spent {
                     mut values,
                     mut lines,
                     mut ends,
-                } = back.values.try_recv().unwrap_or_default();
+                } = spent.try_recv().unwrap_or_default();
                 values.clear();
                 lines.clear();
                 ends.clear();
-                for (deferred, next) in &records {
+                for (deferred, next) in &mut records {
                     let before = values.len();
-                    let parsed;
-                    let next = match next {
-                        Ok(record) if *deferred => {
-                            parsed = parse_deferred(record);
-                            &parsed
+                    // A deferred line's fields go in place of the line while it is mapped.
+                    let mut line = None;
+                    let mut unreadable = None;
+                    if *deferred && let Ok(record) = next {
+                        match parse_deferred_fields(record) {
+                            Ok(fields) => {
+                                line = Some(std::mem::replace(&mut record.fields, fields))
+                            }
+                            Err(e) => unreadable = Some(Err(e)),
                         }
-                        next => next,
-                    };
-                    steps.push(step(mapper, validation, next, &mut docs, &mut values));
+                    }
+                    let next_step = step(
+                        mapper,
+                        validation,
+                        unreadable.as_ref().unwrap_or(next),
+                        &mut docs,
+                        &mut values,
+                    );
+                    steps.push(next_step);
+                    // The line back, and the parsed fields freed here, where they were built.
+                    if let (Some(line), Ok(record)) = (line, next) {
+                        record.fields = line;
+                    }
                     if serialize {
                         // Writing JSON into a Vec cannot fail.
                         write_lines(&mut lines, &values[before..]).expect("serialise to memory");
                         ends.push(lines.len());
+                        // Freed now, so that the next record's documents reuse memory that is
+                        // still in this core's cache: the writer needs only the lines.
+                        values.truncate(before);
                     }
                 }
-                // The reader may be gone; the records are then freed here.
-                let _ = back.records.send(records);
                 Done::Steps {
+                    records,
                     steps,
                     values,
                     lines,
@@ -275,6 +286,7 @@ fn write(
     out: &mut Deliver<'_, '_>,
     done: &Receiver<(u64, Done)>,
     credits: &SyncSender<()>,
+    records_back: &Sender<Records>,
     spent: &[Sender<Spent>],
 ) -> Result<(), PipelineError> {
     let mut early: BTreeMap<u64, Done> = BTreeMap::new();
@@ -286,6 +298,7 @@ fn write(
             match batch {
                 Done::OpenFailed(e) => return Err(e.into()),
                 Done::Steps {
+                    records,
                     steps,
                     values,
                     lines,
@@ -294,20 +307,28 @@ fn write(
                 } => {
                     let mut rest = values.as_slice();
                     let mut start = 0;
-                    for (i, step) in steps.into_iter().enumerate() {
-                        let n = match &step {
-                            Step::Mapped { docs, .. } => *docs,
-                            _ => 0,
+                    for (i, (step, (_, read))) in steps.into_iter().zip(&records).enumerate() {
+                        let group = match ends.get(i) {
+                            Some(&end) => {
+                                let own = &lines[start..end];
+                                start = end;
+                                Group::Lines(own)
+                            }
+                            None => {
+                                let n = match &step {
+                                    Step::Mapped { docs, .. } => *docs,
+                                    _ => 0,
+                                };
+                                let (group, tail) = rest.split_at(n);
+                                rest = tail;
+                                Group::Docs(group)
+                            }
                         };
-                        let (group, tail) = rest.split_at(n);
-                        rest = tail;
-                        let own = ends.get(i).map(|&end| {
-                            let own = &lines[start..end];
-                            start = end;
-                            own
-                        });
-                        out.deliver(step, group, own)?;
+                        out.deliver(step, position(read), group)?;
                     }
+                    // Back to the reader, which allocated them, to be freed there (or here if
+                    // it has finished).
+                    let _ = records_back.send(records);
                     // Back to the mapper that built them, to be freed or reused there (or
                     // freed here if it has finished).
                     let _ = spent[mapper].send(Spent {

@@ -24,11 +24,7 @@ pub(crate) enum Step {
     Failed(Box<DeadLetter>),
     /// It produced `docs` documents, appended to the caller's value buffer, with these
     /// validation warnings ([`Validation::Warn`]).
-    Mapped {
-        pos: SourcePos,
-        docs: usize,
-        warnings: Vec<String>,
-    },
+    Mapped { docs: usize, warnings: Vec<String> },
 }
 
 /// Maps and validates one record read by a reader, appending its documents to `values`.
@@ -72,11 +68,7 @@ pub(crate) fn step(
             }
             let n = docs.len();
             values.extend(docs.drain(..).map(|d| d.value));
-            Step::Mapped {
-                pos: record.pos.clone(),
-                docs: n,
-                warnings,
-            }
+            Step::Mapped { docs: n, warnings }
         }
     }
 }
@@ -123,6 +115,21 @@ fn check(docs: &[Document]) -> Option<Vec<String>> {
     (!problems.is_empty()).then_some(problems)
 }
 
+/// Where a record read (or failed to be read) was.
+pub(crate) fn position(next: &Result<Record, ReadError>) -> &SourcePos {
+    match next {
+        Ok(record) => &record.pos,
+        Err(e) => &e.pos,
+    }
+}
+
+/// A mapped record's documents, as the writing half receives them.
+pub(crate) enum Group<'a> {
+    Docs(&'a [Value]),
+    /// Serialised as JSON lines, for a sink that takes them.
+    Lines(&'a [u8]),
+}
+
 /// The writing half: everything a run writes to, and its counts.
 pub(crate) struct Deliver<'a, 'o> {
     pub(crate) stats: Stats,
@@ -132,35 +139,33 @@ pub(crate) struct Deliver<'a, 'o> {
 }
 
 impl Deliver<'_, '_> {
-    /// Writes one record's outcome. `docs` are the documents of a [`Step::Mapped`] (empty
-    /// otherwise).
-    ///
-    /// `lines`, when given, are `docs` already serialised as JSON lines (for a sink that
-    /// [takes them](Sink::takes_lines)).
+    /// Writes one record's outcome: for a [`Step::Mapped`], its documents, as values or
+    /// already serialised as JSON lines (for a sink that [takes them](Sink::takes_lines)).
+    /// `pos` is where the record was read.
     pub(crate) fn deliver(
         &mut self,
         step: Step,
-        docs: &[Value],
-        lines: Option<&[u8]>,
+        pos: &SourcePos,
+        out: Group<'_>,
     ) -> Result<(), PipelineError> {
         self.stats.read += 1;
         match step {
             Step::Skipped => self.stats.skipped += 1,
             Step::Failed(letter) => self.fail(&letter)?,
-            Step::Mapped { pos, warnings, .. } => {
+            Step::Mapped { warnings, docs } => {
                 for message in warnings {
                     self.stats.warnings += 1;
                     (self.observer)(Event::Invalid {
-                        position: &pos,
+                        position: pos,
                         message,
                     });
                 }
-                match lines {
-                    Some(lines) => self.sink.write_lines(&pos, docs, lines)?,
-                    None => self.sink.write_group(&pos, docs)?,
+                match out {
+                    Group::Lines(lines) => self.sink.write_lines(pos, lines)?,
+                    Group::Docs(values) => self.sink.write_group(pos, values)?,
                 }
                 self.stats.mapped += 1;
-                self.stats.documents += docs.len() as u64;
+                self.stats.documents += docs as u64;
             }
         }
         Ok(())

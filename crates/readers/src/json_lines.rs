@@ -1,5 +1,7 @@
 //! JSON lines: one JSON document per line.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::Record;
@@ -35,12 +37,22 @@ impl LineDecoder for DeferredLine {
 /// reader that [defers](crate::RecordReader::deferred): the result, error included, is exactly
 /// what reading without deferring would have given for that line.
 pub fn parse_deferred(record: &Record) -> Result<Record, ReadError> {
+    let fields = parse_deferred_fields(record)?;
+    Ok(Record {
+        fields,
+        pos: record.pos.clone(),
+    })
+}
+
+/// [`parse_deferred`], giving only the record's fields: the record keeps its position, and
+/// the caller can put the fields in place of the line.
+pub fn parse_deferred_fields(record: &Record) -> Result<Arc<Value>, ReadError> {
     let line = match &*record.fields {
         Value::String(line) => line.as_str(),
-        _ => return Ok(record.clone()),
+        _ => return Ok(Arc::clone(&record.fields)),
     };
     match serde_json::from_str::<Value>(line) {
-        Ok(fields) => Ok(Record::new(fields, record.pos.clone())),
+        Ok(fields) => Ok(Arc::new(fields)),
         Err(e) => Err(ReadError {
             pos: record.pos.clone(),
             kind: invalid_json(&e),

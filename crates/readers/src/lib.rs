@@ -99,7 +99,7 @@
 
 #![deny(missing_docs)]
 
-pub use crate::json_lines::parse_deferred;
+pub use crate::json_lines::{parse_deferred, parse_deferred_fields};
 pub use ocsf_map_record::{Record, SourcePos};
 
 pub use crate::error::{OpenError, ReadError, ReadErrorKind};

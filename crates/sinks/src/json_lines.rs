@@ -83,7 +83,7 @@ impl Sink for JsonLinesSink {
         self.buf.clear();
         write_lines(&mut self.buf, docs).map_err(|e| SinkError::io(&self.name, e))?;
         let buf = std::mem::take(&mut self.buf);
-        let result = self.write_lines(pos, docs, &buf);
+        let result = self.write_lines(pos, &buf);
         self.buf = buf;
         result
     }
@@ -92,12 +92,7 @@ impl Sink for JsonLinesSink {
         true
     }
 
-    fn write_lines(
-        &mut self,
-        _pos: &SourcePos,
-        _docs: &[Value],
-        lines: &[u8],
-    ) -> Result<(), SinkError> {
+    fn write_lines(&mut self, _pos: &SourcePos, lines: &[u8]) -> Result<(), SinkError> {
         self.write_all(lines)
             .map_err(|e| SinkError::io(&self.name, e))
     }

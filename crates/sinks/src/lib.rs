@@ -28,17 +28,17 @@ pub trait Sink {
         false
     }
 
-    /// Like [`write_group`](Sink::write_group), with `lines` the documents already serialised
-    /// as JSON lines (one per document, each ending in `\n`). Called only when
-    /// [`takes_lines`](Sink::takes_lines) is true.
-    fn write_lines(
-        &mut self,
-        pos: &SourcePos,
-        docs: &[Value],
-        lines: &[u8],
-    ) -> Result<(), SinkError> {
-        let _ = lines;
-        self.write_group(pos, docs)
+    /// Like [`write_group`](Sink::write_group), with the documents already serialised as JSON
+    /// lines (one per document, each ending in `\n`). Called only when
+    /// [`takes_lines`](Sink::takes_lines) is true; the documents themselves are not kept (a
+    /// parallel run frees each one as soon as it is serialised, so that its memory is reused
+    /// while still in cache). The default reads the lines back and calls `write_group`.
+    fn write_lines(&mut self, pos: &SourcePos, lines: &[u8]) -> Result<(), SinkError> {
+        let docs = serde_json::Deserializer::from_slice(lines)
+            .into_iter::<Value>()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SinkError::io("JSON lines", e.into()))?;
+        self.write_group(pos, &docs)
     }
 
     /// Called once after the last group: flush, commit, close.
