@@ -298,3 +298,127 @@ fn fill_value(
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::Shape;
+    use crate::{Schema, ViolationKind};
+
+    fn object(doc: Value) -> Map<String, Value> {
+        match doc {
+            Value::Object(map) => map,
+            _ => panic!("test document must be an object"),
+        }
+    }
+
+    /// Finalizes `doc` with the plan for `shape` and with `Class::finalize`; both results.
+    fn both(
+        class: &str,
+        shape: &Shape,
+        doc: Value,
+    ) -> (String, String, Result<(), Vec<crate::Violation>>) {
+        let class = Schema::ocsf().class(class).unwrap();
+        let (mut planned, mut reference) = (object(doc.clone()), object(doc));
+        let result = class.finalize_plan(shape).finalize(&mut planned);
+        let expected = class.finalize(&mut reference);
+        assert_eq!(
+            result.as_ref().err().map(|v| v.len()),
+            expected.as_ref().err().map(|v| v.len())
+        );
+        (
+            serde_json::to_string(&planned).unwrap(),
+            serde_json::to_string(&reference).unwrap(),
+            result,
+        )
+    }
+
+    /// The shape of the finding used below: constant activity, status and analytic type; a
+    /// severity caption that varies; evidences of unknown shape.
+    fn finding_shape() -> Shape {
+        let mut shape = Shape::new();
+        shape.value("activity_id", Some(json!(1)));
+        shape.value("status_id", Some(json!(1)));
+        shape.value("severity", None);
+        let info = shape.object("finding_info").unwrap();
+        info.value("title", None);
+        info.object("analytic")
+            .unwrap()
+            .value("type_id", Some(json!(1)));
+        shape.value("evidences", None);
+        shape
+            .object("metadata")
+            .unwrap()
+            .value("product", Some(json!({"name": "X"})));
+        shape
+    }
+
+    #[test]
+    fn a_plan_fills_what_finalize_fills_in_the_same_order() {
+        let doc = json!({
+            "activity_id": 1,
+            "status_id": 1,
+            "severity": "high",
+            "finding_info": {"title": "t", "analytic": {"type_id": 1}},
+            "evidences": [{"connection_info": {"direction_id": 2}}],
+            "metadata": {"product": {"name": "X"}},
+        });
+        let (planned, reference, result) = both("detection_finding", &finding_shape(), doc);
+        assert!(result.is_ok());
+        assert_eq!(planned, reference);
+        // Constants' captions, a varying caption's id (respelled), and a subtree of unknown
+        // shape, all filled.
+        for part in [
+            r#""status":"New""#,
+            r#""severity":"High""#,
+            r#""severity_id":4"#,
+            r#""type":"Rule""#,
+            r#""direction":"Outbound""#,
+            r#""type_name":"Detection Finding: Create""#,
+        ] {
+            assert!(planned.contains(part), "{part} in {planned}");
+        }
+    }
+
+    #[test]
+    fn a_plan_leaves_out_what_is_absent_at_run_time() {
+        // Neither the varying caption nor the unknown subtree is there this time.
+        let doc = json!({"activity_id": 1, "status_id": 1, "finding_info": {"title": "t"}});
+        let (planned, reference, _) = both("detection_finding", &finding_shape(), doc);
+        assert_eq!(planned, reference);
+        assert!(!planned.contains("severity"));
+    }
+
+    #[test]
+    fn a_plan_reports_an_unknown_caption_as_finalize_does() {
+        let doc = json!({"activity_id": 1, "status_id": 1, "severity": "Dire"});
+        let (planned, reference, result) = both("detection_finding", &finding_shape(), doc);
+        assert_eq!(planned, reference);
+        let errors = result.unwrap_err();
+        assert_eq!(errors[0].kind, ViolationKind::UnknownCaption);
+        assert_eq!(errors[0].path, "severity");
+    }
+
+    #[test]
+    fn a_constant_caption_in_another_spelling_is_respelled_on_every_document() {
+        let mut shape = Shape::new();
+        shape.value("activity_id", Some(json!(6)));
+        shape.value("severity", Some(json!("low")));
+        let doc = json!({"activity_id": 6, "severity": "low"});
+        let (planned, reference, _) = both("network_activity", &shape, doc);
+        assert_eq!(planned, reference);
+        assert!(planned.contains(r#""severity":"Low""#), "{planned}");
+    }
+
+    #[test]
+    fn added_keys_counts_what_a_plan_may_add_to_an_object() {
+        let class = Schema::ocsf().class("detection_finding").unwrap();
+        let plan = class.finalize_plan(&finding_shape());
+        // activity_name, status, severity_id; metadata, 4 class attributes, type_uid, type_name.
+        assert_eq!(plan.added_keys(&[]), 3 + 7);
+        assert_eq!(plan.added_keys(&["finding_info", "analytic"]), 1);
+        assert_eq!(plan.added_keys(&["finding_info"]), 0);
+        assert_eq!(plan.added_keys(&["evidences"]), 0);
+    }
+}

@@ -73,3 +73,38 @@ impl SinkError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// A sink that keeps what it is given, and takes no lines of its own.
+    #[derive(Default)]
+    struct Kept(Vec<Vec<Value>>);
+
+    impl Sink for Kept {
+        fn write_group(&mut self, _pos: &SourcePos, docs: &[Value]) -> Result<(), SinkError> {
+            self.0.push(docs.to_vec());
+            Ok(())
+        }
+
+        fn finish(&mut self) -> Result<(), SinkError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn write_lines_by_default_reads_the_documents_back_for_write_group() {
+        let docs = vec![json!({"a": 1, "b": "x"}), json!({"c": [true, null]})];
+        let mut lines = Vec::new();
+        write_lines(&mut lines, &docs).unwrap();
+        let mut sink = Kept::default();
+        let pos = SourcePos::new(&Arc::from("in.jsonl"), 1, 1, 0);
+        sink.write_lines(&pos, &lines).unwrap();
+        assert_eq!(sink.0, vec![docs]);
+    }
+}
