@@ -264,10 +264,10 @@ pub(crate) struct RunArgs {
     #[command(flatten)]
     pub(crate) intake: IntakeArgs,
 
-    /// Mapper threads: 1 maps on the main thread; N > 1 reads, maps on N threads and writes in
-    /// input order (the output is the same as with 1).
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub(crate) threads: usize,
+    /// Mapper threads (default: one per core): 1 maps on the main thread; N > 1 reads, maps on
+    /// N threads and writes in input order (the output is the same as with 1).
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
 
     /// Print at most N record errors on stderr (all of them go to --dead-letter).
     #[arg(long, value_name = "N", default_value_t = 20)]

@@ -138,7 +138,11 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         dead_letters: dead_for_pipeline.as_mut(),
         observer: &mut observer,
     };
-    let options = RunOptions::threads(args.threads);
+    // The output does not depend on the thread count, so every core is used unless told.
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let options = RunOptions::threads(threads);
     let result = ocsf_map_pipeline::run_with(
         &inputs,
         &reader_options,
