@@ -172,6 +172,10 @@ struct Compiler<'t> {
     lookups: Vec<Lookup>,
     lookup_ids: HashMap<String, LookupId>,
     let_names: Vec<String>,
+    /// Every name under `let:`, known before any of their rules is compiled: inside a `let`,
+    /// its own name and later ones are `let` values not yet computed (undefined), not record
+    /// fields.
+    declared_lets: Vec<String>,
     /// Names `for_each` binds (`item` and every `as:`), which are not record fields.
     scope_vars: Vec<String>,
 }
@@ -196,6 +200,7 @@ impl<'t> Compiler<'t> {
             lookups: Vec::new(),
             lookup_ids: HashMap::new(),
             let_names: Vec::new(),
+            declared_lets: Vec::new(),
             scope_vars: vec!["item".to_owned()],
         }
     }
@@ -421,6 +426,10 @@ impl<'t> Compiler<'t> {
             self.wrong_type(node, "`let` must be a mapping of names to values");
             return Vec::new();
         };
+        self.declared_lets = entries
+            .iter()
+            .filter_map(|(name, _)| name.as_str().map(str::to_owned))
+            .collect();
         let mut lets = Vec::new();
         for (name_node, value) in entries {
             let Some(name) = self.string(name_node, "a `let` name") else {
@@ -672,6 +681,7 @@ impl<'t> Compiler<'t> {
         let head = name.split('.').next().unwrap_or(name);
         head != "record"
             && !self.let_names.iter().any(|l| l == head)
+            && !self.declared_lets.iter().any(|l| l == head)
             && !self.scope_vars.iter().any(|v| v == head)
     }
 
@@ -1094,7 +1104,10 @@ impl<'t> Compiler<'t> {
             }
             let close = tail.find("}}")?;
             let name = tail[2..close].trim();
-            let simple = !name.is_empty() && name.split('.').all(identifier);
+            // The template engine reads these as literals, not as names.
+            let literal = ["none", "None", "true", "True", "false", "False"]
+                .contains(&name.split('.').next().unwrap_or(name));
+            let simple = !name.is_empty() && !literal && name.split('.').all(identifier);
             if !simple || !self.is_record_field(name) {
                 return None;
             }

@@ -107,6 +107,25 @@ fn a_template_of_text_and_fields_fails_like_the_template_on_a_missing_field() {
 }
 
 #[test]
+fn a_template_names_a_later_let_not_the_record_field_of_that_name() {
+    // Inside `who`, `domain` is the `let` below (not yet computed), as in the template engine.
+    let m = format!(
+        "let:\n  who: {{template: \"{{{{ user }}}}@{{{{ domain }}}}\", default: nobody}}\n  \
+         domain: $.realm\n{}      unmapped.who: {{expr: who}}\n",
+        network("")
+    );
+    let doc = map_one(&m, json!({"user": "a", "domain": "x.org", "realm": "y"}));
+    assert_eq!(doc["unmapped"]["who"], json!("nobody"));
+}
+
+#[test]
+fn a_template_of_literals_prints_them_not_record_fields_of_their_names() {
+    let m = network("      unmapped.t: \"x{{ none }}{{ true }}\"\n");
+    let doc = map_one(&m, json!({"none": "N", "true": "T"}));
+    assert_eq!(doc["unmapped"]["t"], json!("xNoneTrue"));
+}
+
+#[test]
 fn an_expression_computes_a_typed_value() {
     let m = network("      traffic.bytes: {expr: \"alert.severity | int * 100\"}\n");
     let doc = map_one(&m, json!({"alert": {"severity": "2"}}));

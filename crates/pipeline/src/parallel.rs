@@ -252,7 +252,8 @@ fn map(
                         &mut values,
                     );
                     steps.push(next_step);
-                    // The line back, and the parsed fields freed here, where they were built.
+                    // The line back; the parsed fields are freed here, where they were built
+                    // (unless a dead letter keeps them).
                     if let (Some(line), Ok(record)) = (line, next) {
                         record.fields = line;
                     }

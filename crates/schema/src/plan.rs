@@ -111,8 +111,14 @@ impl<'s> Class<'s> {
         let header_absent = ["class_uid", "category_uid", "class_name", "category_name"]
             .iter()
             .all(|k| shape.get(k).is_none());
-        let constant_type = match (shape.get("activity_id"), shape.get("type_uid")) {
-            (Some(Entry::Value(Some(activity))), None) => self.constant_type(activity),
+        // Only when nothing else can set the type: a `type_name` the mapping sets would give
+        // `type_uid` its id instead.
+        let constant_type = match (
+            shape.get("activity_id"),
+            shape.get("type_uid"),
+            shape.get("type_name"),
+        ) {
+            (Some(Entry::Value(Some(activity))), None, None) => self.constant_type(activity),
             _ => None,
         };
         FinalizePlan {
@@ -409,6 +415,17 @@ mod tests {
         let (planned, reference, _) = both("network_activity", &shape, doc);
         assert_eq!(planned, reference);
         assert!(planned.contains(r#""severity":"Low""#), "{planned}");
+    }
+
+    #[test]
+    fn a_type_name_the_mapping_sets_decides_type_uid_even_with_a_constant_activity() {
+        let mut shape = Shape::new();
+        shape.value("activity_id", Some(json!(1)));
+        shape.value("type_name", None);
+        let doc = json!({"activity_id": 1, "type_name": "Detection Finding: Update"});
+        let (planned, reference, _) = both("detection_finding", &shape, doc);
+        assert_eq!(planned, reference);
+        assert!(planned.contains(r#""type_uid":200402"#), "{planned}");
     }
 
     #[test]

@@ -32,7 +32,9 @@ pub trait Sink {
     /// lines (one per document, each ending in `\n`). Called only when
     /// [`takes_lines`](Sink::takes_lines) is true; the documents themselves are not kept (a
     /// parallel run frees each one as soon as it is serialised, so that its memory is reused
-    /// while still in cache). The default reads the lines back and calls `write_group`.
+    /// while still in cache). A sink that takes lines should write them as they are: the
+    /// default reads them back and calls `write_group`, which is slow and may change a float
+    /// in its last digit.
     fn write_lines(&mut self, pos: &SourcePos, lines: &[u8]) -> Result<(), SinkError> {
         let docs = serde_json::Deserializer::from_slice(lines)
             .into_iter::<Value>()
