@@ -428,6 +428,58 @@ mod tests {
         assert!(planned.contains(r#""type_uid":200402"#), "{planned}");
     }
 
+    /// A shape holding exactly `doc`'s keys: objects as shapes, other values as constants (or as
+    /// values that vary, with `constants: false`), with some keys taken from the document first
+    /// so that finalizing has their other side to fill.
+    fn shape_of(doc: &Map<String, Value>, constants: bool) -> Shape {
+        let mut shape = Shape::new();
+        for (key, value) in doc {
+            match value {
+                Value::Object(inner) => {
+                    *shape.object(key).unwrap() = shape_of(inner, constants);
+                }
+                v => shape.value(key, constants.then(|| v.clone())),
+            }
+        }
+        shape
+    }
+
+    #[test]
+    fn plans_agree_with_finalize_on_every_document_of_the_corpus() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus");
+        let mut checked = 0;
+        for file in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            let entry: Value = serde_json::from_str(&text).unwrap();
+            let Some(class) = entry["class"].as_str() else {
+                continue;
+            };
+            let Value::Object(full) = entry["document"].clone() else {
+                continue;
+            };
+            // The document as written, and without the class attributes and every other
+            // attribute that is not an id (captions among them): more for finalizing to fill.
+            let mut bare = full.clone();
+            for derived in ["class_uid", "category_uid", "class_name", "category_name"] {
+                bare.remove(derived);
+            }
+            for (i, key) in full.keys().enumerate() {
+                if i % 2 == 0 && !key.ends_with("_id") {
+                    bare.remove(key);
+                }
+            }
+            for doc in [full, bare] {
+                for constants in [true, false] {
+                    let shape = shape_of(&doc, constants);
+                    let (planned, reference, _) = both(class, &shape, Value::Object(doc.clone()));
+                    assert_eq!(planned, reference, "{text}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 100, "only {checked} checked");
+    }
+
     #[test]
     fn added_keys_counts_what_a_plan_may_add_to_an_object() {
         let class = Schema::ocsf().class("detection_finding").unwrap();
