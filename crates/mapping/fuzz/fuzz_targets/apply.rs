@@ -28,8 +28,15 @@ fn mappings() -> &'static [CompiledMapping] {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(fields) = serde_json::from_slice::<serde_json::Value>(data) else { return };
-    let pos = SourcePos { source: "fuzz".into(), record: 1, line: 1, offset: 0 };
+    let Ok(fields) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    let pos = SourcePos {
+        source: "fuzz".into(),
+        record: 1,
+        line: 1,
+        offset: 0,
+    };
     let record = Record::new(fields, pos);
     for mapping in mappings() {
         let mut docs = Vec::new();

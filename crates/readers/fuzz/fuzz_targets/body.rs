@@ -2,7 +2,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ocsf_map_readers::{RawFormat, SyslogOptions, parse_cef, parse_kv, parse_raw, parse_syslog_line};
+use ocsf_map_readers::{
+    RawFormat, SyslogOptions, parse_cef, parse_kv, parse_raw, parse_syslog_line,
+};
 
 fuzz_target!(|text: &str| {
     let _ = parse_kv(text);

@@ -8,7 +8,9 @@ pub fn read_all(data: &[u8], format: Format) {
     let options = ReaderOptions {
         format: Some(format),
         max_record_bytes: 64,
-        splunk: SplunkOptions { raw: Some(RawFormat::Syslog) },
+        splunk: SplunkOptions {
+            raw: Some(RawFormat::Syslog),
+        },
         ..ReaderOptions::default()
     };
     if let Ok(mut reader) = open_read("fuzz", std::io::Cursor::new(data.to_vec()), &options) {
