@@ -1,6 +1,8 @@
 //! `--sink intake` end to end: the binary against a real HTTP server on loopback.
 
-use std::process::Output;
+use std::collections::HashMap;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -8,11 +10,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::util::*;
 
-const SURICATA: [&str; 3] = [
-    "-m",
-    "mappings/suricata-alert.yaml",
-    "samples/suricata/eve-alerts.log",
-];
+const SURICATA_SAMPLE: &str = "samples/suricata/eve-alerts.log";
+const SURICATA: [&str; 3] = ["-m", "mappings/suricata-alert.yaml", SURICATA_SAMPLE];
 
 async fn server(intake_status: u16) -> MockServer {
     let server = MockServer::start().await;
@@ -33,37 +32,30 @@ async fn server(intake_status: u16) -> MockServer {
     server
 }
 
-/// Runs `ocsf-map` (blocking) with the intake pointed at `server` and credentials in the
-/// environment.
+/// `ocsf-map` mapping `inputs` with the Suricata mapping, with the intake pointed at `server`
+/// and credentials in the environment.
+fn delivery(server: &MockServer, inputs: &[&str], extra: &[&str]) -> Command {
+    let mut cmd = ocsf_map();
+    cmd.args(&SURICATA[..2])
+        .args(inputs)
+        .args(["--sink", "intake", "--module-instance-id", "mod-1"])
+        .args(["--endpoint", &server.uri()])
+        .args(["--token-url", &format!("{}/token", server.uri())])
+        // The default budget (8000/hour) paces 21 requests over ~10 s; tests need no pacing.
+        .args(["--max-requests-per-hour", "3600000"])
+        .args(extra)
+        .env("XDR_CLIENT_ID", "client")
+        .env("XDR_CLIENT_SECRET", "s3cret")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `ocsf-map` (blocking) on the Suricata sample with the intake pointed at `server`.
 async fn deliver(server: &MockServer, extra: &[&str]) -> Output {
-    let mut args: Vec<String> = SURICATA.iter().map(|s| s.to_string()).collect();
-    args.extend(
-        [
-            "--sink",
-            "intake",
-            "--module-instance-id",
-            "mod-1",
-            "--endpoint",
-        ]
-        .map(String::from),
-    );
-    args.push(server.uri());
-    args.push("--token-url".into());
-    args.push(format!("{}/token", server.uri()));
-    // The default budget (8000/hour) paces 21 requests over ~10 s; tests need no pacing.
-    args.extend(["--max-requests-per-hour", "3600000"].map(String::from));
-    args.extend(extra.iter().map(|s| s.to_string()));
-    tokio::task::spawn_blocking(move || {
-        ocsf_map()
-            .args(&args)
-            .env("XDR_CLIENT_ID", "client")
-            .env("XDR_CLIENT_SECRET", "s3cret")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
+    let mut cmd = delivery(server, &[SURICATA_SAMPLE], extra);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
 }
 
 async fn intake_bodies(server: &MockServer) -> Vec<Value> {
@@ -140,6 +132,124 @@ async fn refused_groups_go_to_the_dead_letter_file_with_their_documents() {
         letters[0]
     );
     assert_eq!(letters[0]["documents"][0]["class_uid"], 2004);
+}
+
+/// `n` Suricata alerts made from the sample, each with its own `flow_id` (and so its own
+/// finding uid).
+fn many_alerts(n: usize) -> String {
+    let sample = std::fs::read_to_string(root().join(SURICATA_SAMPLE)).unwrap();
+    let alerts: Vec<Value> = sample
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut out = String::new();
+    for i in 0..n {
+        let mut alert = alerts[i % alerts.len()].clone();
+        alert["flow_id"] = Value::from(1_000_000 + i);
+        out.push_str(&alert.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// How many times the intake received each finding uid.
+async fn received_uids(server: &MockServer) -> HashMap<String, usize> {
+    let mut seen = HashMap::new();
+    for body in intake_bodies(server).await {
+        let uid = body["detection_findings"]["finding_info"]["uid"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        *seen.entry(uid).or_default() += 1;
+    }
+    seen
+}
+
+/// The backfill guarantee, end to end on the binary with mapper threads: killed with SIGKILL
+/// midway, the same command run again delivers every finding, and a finding reaches the intake
+/// twice only if it was in flight (sent, its acknowledgement not yet journaled) at the kill.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backfill_killed_midway_resumes_losing_nothing_and_resending_only_what_was_in_flight() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": "t0ken", "token_type": "bearer", "expires_in": 600}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/custom_detection_findings"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .set_body_json(json!({"detection_id": "x", "version": "1.4.0"}))
+                .set_delay(Duration::from_millis(25)),
+        )
+        .mount(&server)
+        .await;
+    let (dir, input) = temp_file("backfill.jsonl", &many_alerts(300));
+    let checkpoint = dir.path().join("backfill.ckpt");
+    let (input, checkpoint) = (input.to_str().unwrap(), checkpoint.to_str().unwrap());
+    let command = || {
+        delivery(
+            &server,
+            &[input],
+            &["--checkpoint", checkpoint, "--threads", "2"],
+        )
+    };
+
+    let mut first = command()
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while intake_bodies(&server).await.len() < 40 {
+        assert!(Instant::now() < deadline, "the first run made no progress");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    first.kill().unwrap(); // SIGKILL
+    first.wait().unwrap();
+    let at_kill = intake_bodies(&server).await.len();
+
+    let mut second = command();
+    let out = tokio::task::spawn_blocking(move || second.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let received = received_uids(&server).await;
+    // Every finding the mapping makes of the input, as written to a file.
+    let mapped = run(&[SURICATA[0], SURICATA[1], input]);
+    let findings: Vec<String> = json_lines(&stdout(&mapped))
+        .iter()
+        .filter(|doc| doc["class_uid"] == 2004)
+        .map(|doc| doc["finding_info"]["uid"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(at_kill < findings.len(), "killed after the last finding");
+    for uid in &findings {
+        assert!(
+            received.contains_key(uid),
+            "finding {uid} was never delivered"
+        );
+    }
+    assert_eq!(received.len(), findings.len(), "only the input's findings");
+    assert!(received.values().all(|&n| n <= 2), "{received:?}");
+    // Sent twice: those in flight at the kill (sent, the acknowledgement not yet journaled),
+    // at most the sink's concurrent requests (4) and the acknowledged ones waiting for the
+    // same fsync.
+    let twice = received.values().filter(|&&n| n == 2).count();
+    assert!(twice <= 8, "{twice} findings sent twice");
+    let journaled = at_kill - twice;
+    let summary = format!(
+        "{} delivered, {journaled} already delivered",
+        findings.len() - journaled
+    );
+    assert!(
+        stderr(&out).contains(&summary),
+        "expected `{summary}` in:\n{}",
+        stderr(&out)
+    );
 }
 
 #[test]
