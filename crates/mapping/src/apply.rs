@@ -387,7 +387,7 @@ impl<T: Tracer> Run<'_, '_, T> {
             SpecKind::Template(id) => match self.m.templates[id.0].render(&ctx.scope) {
                 Ok(s) => Some(Value::String(s)),
                 Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
-                Err(e) => return Err(fail(describe(&e))),
+                Err(e) => return Err(fail(describe(&e, &spec.reads, ctx.record))),
             },
             SpecKind::Text(id, pieces) => match join(pieces, ctx.record) {
                 Some(s) => Some(Value::String(s)),
@@ -396,7 +396,7 @@ impl<T: Tracer> Run<'_, '_, T> {
                     Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => {
                         None
                     }
-                    Err(e) => return Err(fail(describe(&e))),
+                    Err(e) => return Err(fail(describe(&e, &spec.reads, ctx.record))),
                 },
             },
             SpecKind::Let(i, id) => match ctx.let_values.get(*i).cloned().flatten() {
@@ -406,14 +406,14 @@ impl<T: Tracer> Run<'_, '_, T> {
                 None => match self.m.exprs[id.0].eval(&ctx.scope) {
                     Ok(v) if v.is_undefined() || v.is_none() => None,
                     Ok(v) => Some(jv_to_json(&v).map_err(fail)?),
-                    Err(e) => return Err(fail(describe(&e))),
+                    Err(e) => return Err(fail(describe(&e, &spec.reads, ctx.record))),
                 },
             },
             SpecKind::Expr(id) => match self.m.exprs[id.0].eval(&ctx.scope) {
                 Ok(v) if v.is_undefined() || v.is_none() => None,
                 Ok(v) => Some(jv_to_json(&v).map_err(fail)?),
                 Err(e) if e.kind() == ErrorKind::UndefinedError && spec.default.is_some() => None,
-                Err(e) => return Err(fail(describe(&e))),
+                Err(e) => return Err(fail(describe(&e, &spec.reads, ctx.record))),
             },
             SpecKind::Object(fields, slots) => {
                 let obj = self.object(fields, slots, slots.len(), ctx)?;
@@ -511,7 +511,7 @@ impl<T: Tracer> Run<'_, '_, T> {
             .map_err(|e| MapError {
                 target: cond.target.clone(),
                 line: cond.line,
-                message: describe(&e),
+                message: describe(&e, &cond.reads, ctx.record),
             })?;
         let rule = Rule {
             target: &cond.target,
@@ -599,11 +599,45 @@ fn lookup_key(value: &Value) -> std::borrow::Cow<'_, str> {
 }
 
 /// A template error as one line: the kind and detail, without minijinja's location suffix
-/// (the caller names the mapping line).
+/// (the caller names the mapping line). An undefined value names the record field the rule
+/// reads that the record does not have (`reads`: the rule's record fields), and says so when
+/// the record is not a JSON object at all (a JSON array or string read as a record).
 #[cold]
-fn describe(err: &minijinja::Error) -> String {
-    match err.detail() {
+fn describe(err: &minijinja::Error, reads: &[String], record: &Value) -> String {
+    let base = match err.detail() {
         Some(detail) => format!("{}: {detail}", err.kind()),
         None => err.kind().to_string(),
+    };
+    if err.kind() != ErrorKind::UndefinedError {
+        return base;
+    }
+    let Some(name) = reads.iter().find(|name| !has_field(record, name)) else {
+        return base;
+    };
+    let kind = err.kind();
+    match record {
+        Value::Object(_) => format!("{kind}: `{name}` is undefined"),
+        other => format!(
+            "{kind}: `{name}` is undefined: the record is {}, not a JSON object",
+            json_kind(other)
+        ),
+    }
+}
+
+/// Whether `record` has the dotted field `name` (`alert.signature`).
+fn has_field(record: &Value, name: &str) -> bool {
+    name.split('.')
+        .try_fold(record, |value, key| value.as_object()?.get(key))
+        .is_some()
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }

@@ -142,6 +142,30 @@ fn a_missing_variable_in_a_template_is_an_error_not_an_empty_string() {
 }
 
 #[test]
+fn an_undefined_value_names_the_field_the_record_lacks() {
+    let m = network("      message: \"{{ alert.signature }} from {{ src_ip }}\"\n");
+    let err = map(&m, json!({"alert": {"signature": "ET SCAN"}})).unwrap_err();
+    assert_eq!(err.message, "undefined value: `src_ip` is undefined");
+}
+
+#[test]
+fn an_undefined_value_in_an_expression_names_the_field() {
+    let m = network("      message: {expr: \"msg | lower\"}\n");
+    let err = map(&m, json!({"text": "x"})).unwrap_err();
+    assert_eq!(err.message, "undefined value: `msg` is undefined");
+}
+
+#[test]
+fn a_record_that_is_not_a_json_object_is_named_as_such() {
+    let m = network("      message: \"{{ msg }}\"\n");
+    let err = map(&m, json!([1, 2, 3])).unwrap_err();
+    assert_eq!(
+        err.message,
+        "undefined value: `msg` is undefined: the record is an array, not a JSON object"
+    );
+}
+
+#[test]
 fn literals_are_used_as_written() {
     let m = network("      app_name: ssh\n      unmapped.flag: true\n");
     let doc = map_one(&m, json!({}));
