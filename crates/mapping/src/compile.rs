@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use ocsf_map_diag::{Diagnostic, LineIndex, SourceFile};
 use ocsf_map_schema::{Class, Schema, Shape};
 use serde_json::Value;
@@ -732,6 +732,9 @@ impl<'t> Compiler<'t> {
     fn expr(&mut self, source: &str, node: &Node) -> Option<ExprId> {
         match self.env.compile_expression(source) {
             Ok(_) => {
+                if !self.callables_exist(source, true, node) {
+                    return None;
+                }
                 self.exprs.push(source.to_owned());
                 Some(ExprId(self.exprs.len() - 1))
             }
@@ -753,6 +756,9 @@ impl<'t> Compiler<'t> {
         let name = format!("{name} #{}", self.templates.len());
         match self.env.add_template_owned(name.clone(), source.to_owned()) {
             Ok(()) => {
+                if !self.callables_exist(source, false, node) {
+                    return None;
+                }
                 self.templates.push(name);
                 self.template_sources.push(source.to_owned());
                 Some(TemplateId(self.templates.len() - 1))
@@ -766,6 +772,61 @@ impl<'t> Compiler<'t> {
                 None
             }
         }
+    }
+
+    /// Checks that every filter (`x | lower`) and test (`x is defined`) a template or expression
+    /// names exists, reporting each that does not: the template engine looks them up only when
+    /// it runs, so an unknown one would otherwise fail every record. `in_expr`: `source` is an
+    /// expression rather than a template.
+    fn callables_exist(&mut self, source: &str, in_expr: bool, node: &Node) -> bool {
+        use minijinja::machinery::{Token, tokenize};
+        let mut ok = true;
+        let mut previous: [Option<Token<'_>>; 2] = [None, None];
+        for token in tokenize(source, in_expr, Default::default()) {
+            // Compiled already: the source lexes.
+            let Ok((token, span)) = token else { break };
+            if let Token::Ident(name) = token {
+                let kind = match previous {
+                    [_, Some(Token::Pipe)] => Some(Callable::Filter),
+                    [_, Some(Token::Ident("is"))] if name != "not" => Some(Callable::Test),
+                    [Some(Token::Ident("is")), Some(Token::Ident("not"))] => Some(Callable::Test),
+                    _ => None,
+                };
+                if let Some(kind) = kind
+                    && !self.callable_exists(kind, name)
+                {
+                    ok = false;
+                    let range = span.start_offset as usize..span.end_offset as usize;
+                    let span = self.inner_span(node, source, range);
+                    let what = kind.name();
+                    self.error(
+                        Diagnostic::error("M028", format!("unknown {what} `{name}`"))
+                            .with_label(span, format!("no {what} of this name"))
+                            .with_note(format!(
+                                "the {what}s are minijinja's built-in ones \
+                                 (https://docs.rs/minijinja/latest/minijinja/{what}s/) and \
+                                 ocsf-map's own (docs/mapping.md)"
+                            )),
+                    );
+                }
+            }
+            previous = [previous[1].take(), Some(token)];
+        }
+        ok
+    }
+
+    /// Whether the environment has a filter or test named `name`: applying it to `none` fails
+    /// as unknown only if it has not.
+    fn callable_exists(&self, kind: Callable, name: &str) -> bool {
+        let (source, unknown) = match kind {
+            Callable::Filter => (format!("none | {name}"), ErrorKind::UnknownFilter),
+            Callable::Test => (format!("none is {name}"), ErrorKind::UnknownTest),
+        };
+        let result = self
+            .env
+            .compile_expression(&source)
+            .and_then(|expr| expr.eval(()));
+        !matches!(result, Err(e) if e.kind() == unknown)
     }
 
     fn path(&mut self, source: &str, node: &Node) -> Option<Selector> {
@@ -1368,6 +1429,22 @@ fn file_stem(name: &str) -> String {
 }
 
 /// The minijinja error's detail without the "(in template:line)" suffix.
+/// What [`Compiler::callables_exist`] checks.
+#[derive(Clone, Copy)]
+enum Callable {
+    Filter,
+    Test,
+}
+
+impl Callable {
+    fn name(self) -> &'static str {
+        match self {
+            Callable::Filter => "filter",
+            Callable::Test => "test",
+        }
+    }
+}
+
 fn detail(err: &minijinja::Error) -> String {
     match err.detail() {
         Some(d) => d.to_owned(),

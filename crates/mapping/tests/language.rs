@@ -493,6 +493,44 @@ fn a_template_syntax_error_is_reported_inside_the_template() {
 }
 
 #[test]
+fn an_unknown_filter_in_a_template_is_reported_at_its_name() {
+    let err = compile_err(&network("      message: \"{{ a | lowr }}\"\n"));
+    assert_eq!(codes(&err), ["M028"]);
+    assert_eq!(err.diagnostics[0].message, "unknown filter `lowr`");
+    // `      message: "{{ a | ` is 23 characters: the name starts at column 24.
+    assert_eq!(
+        err.file.line_col(err.diagnostics[0].offset().unwrap()).col,
+        24
+    );
+}
+
+#[test]
+fn an_unknown_filter_or_test_in_an_expression_is_reported() {
+    let m = format!(
+        "filter: \"a is not definedd\"\n{}",
+        network("      message: {expr: \"a | trim | uper\"}\n")
+    );
+    let err = compile_err(&m);
+    let messages: Vec<&str> = err.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["unknown test `definedd`", "unknown filter `uper`"]
+    );
+}
+
+#[test]
+fn known_filters_and_tests_compile_including_ocsf_maps_own() {
+    let m = format!(
+        "filter: \"a is defined and a is not none and a is string\"\n{}",
+        network(
+            "      message: \"{{ a | lower | replace('x', 'y') }}\"\n      \
+             unmapped.kv: {expr: \"a | kv\"}\n"
+        )
+    );
+    compile("test.yaml", &m).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
 fn an_unquoted_template_gets_a_hint() {
     let err = compile_err(&network("      message: {{ a }}\n"));
     assert_eq!(codes(&err), ["M025"]);
