@@ -666,6 +666,7 @@ impl<'t> Compiler<'t> {
         };
         let source = self.exprs[expr.0].clone();
         let reads = self.expr_reads(&source);
+        self.near_let_names(&reads, node);
         Some(Cond {
             expr,
             line,
@@ -683,6 +684,41 @@ impl<'t> Compiler<'t> {
             && !self.let_names.iter().any(|l| l == head)
             && !self.declared_lets.iter().any(|l| l == head)
             && !self.scope_vars.iter().any(|v| v == head)
+    }
+
+    /// Warns (M043) about a record field a rule reads whose name is one typo away from a `let`
+    /// or `for_each` name: a record field may be absent, so `{expr: directon_id}` would
+    /// quietly leave its attribute out on every record instead of failing.
+    fn near_let_names(&mut self, reads: &[String], node: &Node) {
+        for read in reads {
+            let head = read.split('.').next().unwrap_or(read);
+            let near = self
+                .declared_lets
+                .iter()
+                .chain(&self.scope_vars)
+                .find(|name| one_typo_apart(head, name))
+                .cloned();
+            if let Some(name) = near {
+                // The name where the rule's text has it as written (a flow mapping's span is
+                // its start: look to the end of its line too), else the rule.
+                let start = node.span.start;
+                let line_end = self.text[start..]
+                    .find('\n')
+                    .map_or(self.text.len(), |n| start + n);
+                let span = match self.text[start..node.span.end.max(line_end)].find(head) {
+                    Some(at) => start + at..start + at + head.len(),
+                    None => node.span.clone(),
+                };
+                self.diags.push(
+                    Diagnostic::warning(
+                        "M043",
+                        format!("`{head}` is read from the record, and there is no such `let`"),
+                    )
+                    .with_label(span, "a record field: when absent, the value is left out")
+                    .with_help(format!("did you mean `{name}`?")),
+                );
+            }
+        }
     }
 
     /// The record fields an expression reads.
@@ -1005,6 +1041,12 @@ impl<'t> Compiler<'t> {
     fn spec(&mut self, node: &Node, target: &Target<'_>) -> Option<Spec> {
         let mut spec = self.spec_inner(node, target)?;
         self.annotate(&mut spec);
+        if matches!(
+            spec.kind,
+            SpecKind::Template(_) | SpecKind::Text(..) | SpecKind::Expr(_) | SpecKind::Let(..)
+        ) {
+            self.near_let_names(&spec.reads, node);
+        }
         Some(spec)
     }
 
@@ -1450,6 +1492,19 @@ fn detail(err: &minijinja::Error) -> String {
         Some(d) => d.to_owned(),
         None => err.kind().to_string(),
     }
+}
+
+/// Whether two different names differ by one edit (two for long names): a likely typo, and
+/// unlike [`suggest`] not a field named like a `let` (`direction` beside `direction_id`), nor
+/// a plural made of a singular (`recipients` from `recipient`).
+fn one_typo_apart(a: &str, b: &str) -> bool {
+    let plural = |x: &str, y: &str| x.strip_suffix('s') == Some(y);
+    let allowed = if a.len().min(b.len()) >= 8 { 2 } else { 1 };
+    a != b
+        && a.len() >= 3
+        && !plural(a, b)
+        && !plural(b, a)
+        && strsim::damerau_levenshtein(a, b) <= allowed
 }
 
 /// The most similar candidate, if it is similar enough to be a likely typo.

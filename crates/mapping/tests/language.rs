@@ -530,6 +530,36 @@ fn known_filters_and_tests_compile_including_ocsf_maps_own() {
     compile("test.yaml", &m).unwrap_or_else(|e| panic!("{e}"));
 }
 
+fn warning_codes(mapping: &str) -> Vec<&'static str> {
+    let compiled = compile("test.yaml", mapping).unwrap_or_else(|e| panic!("{e}"));
+    compiled.warnings().iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn a_record_field_one_typo_from_a_let_name_is_warned_about() {
+    let m = format!(
+        "let:\n  direction_id: {{expr: \"2 if outbound else 1\"}}\n{}",
+        network("      connection_info.direction_id: {expr: directon_id}\n")
+    );
+    let compiled = compile("test.yaml", &m).unwrap_or_else(|e| panic!("{e}"));
+    let warning = &compiled.warnings()[0];
+    assert_eq!(warning.code, "M043");
+    assert_eq!(
+        warning.help.as_deref(),
+        Some("did you mean `direction_id`?")
+    );
+}
+
+#[test]
+fn record_fields_named_like_a_let_but_not_one_typo_away_are_not_warned_about() {
+    // A plural of a field, and a field that the let's name extends, are common and meant.
+    let m = format!(
+        "let:\n  recipients: {{expr: \"[recipient]\"}}\n  direction_id: {{expr: \"direction\"}}\n{}",
+        network("      unmapped.to: {expr: recipients}\n")
+    );
+    assert_eq!(warning_codes(&m), Vec::<&str>::new());
+}
+
 #[test]
 fn an_unquoted_template_gets_a_hint() {
     let err = compile_err(&network("      message: {{ a }}\n"));
