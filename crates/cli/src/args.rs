@@ -281,11 +281,11 @@ pub(crate) struct RunArgs {
     pub(crate) diagnostics: DiagnosticArgs,
 }
 
-/// `ocsf-map check MAPPING...`
+/// `ocsf-map check MAPPING|DIR...`
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// Mapping files to check.
-    #[arg(value_name = "MAPPING", required = true)]
+    /// Mapping files to check, or directories of them (every `*.yaml` in each).
+    #[arg(value_name = "MAPPING|DIR", required = true)]
     pub(crate) mappings: Vec<PathBuf>,
 
     /// Fail (exit 1) on warnings too.

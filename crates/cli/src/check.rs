@@ -6,7 +6,17 @@ use crate::report;
 
 pub(crate) fn check(args: &CheckArgs) -> Status {
     let mut status = Status::Success;
-    for path in &args.mappings {
+    let mut paths = Vec::new();
+    for arg in &args.mappings {
+        match crate::fixtures::expand(arg) {
+            Ok(found) => paths.extend(found),
+            Err(e) => {
+                report::line(format_args!("error: cannot read {}: {e}", arg.display()));
+                status = Status::Error;
+            }
+        }
+    }
+    for path in &paths {
         let name = path.display().to_string();
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -20,10 +30,17 @@ pub(crate) fn check(args: &CheckArgs) -> Status {
             Ok(mapping) => {
                 report::diagnostics(&args.diagnostics, mapping.file(), mapping.warnings());
                 let classes: Vec<&str> = mapping.classes().map(|c| c.name()).collect();
-                report::line(format_args!("{name}: ok ({})", classes.join(", ")));
-                if args.deny_warnings && !mapping.warnings().is_empty() && status == Status::Success
-                {
-                    status = Status::Failure;
+                let warnings = mapping.warnings().len();
+                if args.deny_warnings && warnings > 0 {
+                    let plural = if warnings == 1 { "" } else { "s" };
+                    report::line(format_args!(
+                        "{name}: failed: {warnings} warning{plural}, denied by --deny-warnings"
+                    ));
+                    if status == Status::Success {
+                        status = Status::Failure;
+                    }
+                } else {
+                    report::line(format_args!("{name}: ok ({})", classes.join(", ")));
                 }
             }
             Err(e) => {

@@ -86,7 +86,7 @@ pub(crate) fn test(args: &TestArgs) -> Status {
 }
 
 /// A mapping file, or every `*.yaml` mapping in a directory.
-fn expand(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn expand(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if !path.is_dir() {
         std::fs::metadata(path)?;
         return Ok(vec![path.to_path_buf()]);

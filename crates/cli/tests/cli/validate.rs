@@ -66,4 +66,28 @@ fn check_deny_warnings_fails_on_warnings() {
     let out = run(&["check", "--deny-warnings", m.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("warning[M042]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("m.yaml: failed: 1 warning, denied by --deny-warnings"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains(": ok"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_takes_a_directory_of_mappings() {
+    let out = run(&["check", "mappings"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let checked = stderr(&out)
+        .lines()
+        .filter(|l| l.contains(": ok ("))
+        .count();
+    let shipped = std::fs::read_dir(root().join("mappings"))
+        .unwrap()
+        .filter(|e| {
+            let p = e.as_ref().unwrap().path();
+            p.is_file() && p.extension().is_some_and(|x| x == "yaml")
+        })
+        .count();
+    assert_eq!(checked, shipped, "{}", stderr(&out));
 }
