@@ -37,7 +37,14 @@ pub(crate) fn run(args: &RunArgs) -> Status {
     if args.dry_run {
         return dry_run(args, &mapping, &inputs, &reader_options);
     }
-    let dead_letters = args.dead_letter.as_deref().map(DeadLetterWriter::new);
+    let dead_letters = match args.dead_letter.as_deref().map(DeadLetterWriter::open) {
+        None => None,
+        Some(Ok(writer)) => Some(writer),
+        Some(Err(e)) => {
+            report::line(format_args!("error: --dead-letter: {e}"));
+            return Status::Error;
+        }
+    };
     // Record errors printed so far, by the pipeline and by the delivery callback together.
     let shown = Arc::new(AtomicU64::new(0));
     let refusals = Arc::new(Refusals::default());

@@ -88,6 +88,34 @@ impl DeadLetterWriter {
         }
     }
 
+    /// A writer for `path`, checked before the first record rather than at the first failure,
+    /// hours into a backfill: an existing file is opened for appending now; a new one is still
+    /// created only when a record fails, and its directory must exist.
+    pub fn open(path: &Path) -> Result<DeadLetterWriter, SinkError> {
+        let name = path.display().to_string();
+        let writer = DeadLetterWriter::new(path);
+        if path.exists() {
+            let file = OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| SinkError::io(&name, e))?;
+            writer.lock().out = Some(BufWriter::new(file));
+        } else {
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            if !dir.is_dir() {
+                let e = std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("no directory {}", dir.display()),
+                );
+                return Err(SinkError::io(&name, e));
+            }
+        }
+        Ok(writer)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A writer that panicked mid-line cannot leave a broken state behind that matters more
         // than losing the dead letters; keep going.

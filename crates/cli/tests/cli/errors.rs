@@ -112,6 +112,26 @@ fn a_bad_mapping_stops_the_run_with_exit_2_and_its_position() {
 }
 
 #[test]
+fn a_dead_letter_file_that_cannot_be_written_stops_the_run_before_the_first_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let dead = dir.path().join("no-such-dir/failed.jsonl");
+    let out = run(&[
+        "-m",
+        "mappings/suricata-alert.yaml",
+        "samples/suricata/eve-alerts.log",
+        "--dead-letter",
+        dead.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "nothing is mapped");
+    assert!(
+        stderr(&out).contains("--dead-letter") && stderr(&out).contains("no directory"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn a_missing_input_file_is_exit_2() {
     let out = run(&["-m", "mappings/zeek-conn.yaml", "no/such/file.log"]);
     assert_eq!(out.status.code(), Some(2));
