@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ocsf_map_intake::{IntakeSink, Summary};
 use ocsf_map_mapping::{CompiledMapping, Mapper};
@@ -123,9 +123,11 @@ pub(crate) fn run(args: &RunArgs) -> Status {
     };
     let reading = Arc::new(InputProgress::new(&inputs));
     let progress = match &destination {
-        Destination::Intake(s) if !args.quiet && std::io::stderr().is_terminal() => {
-            Some(ProgressLine::start(s.progress(), Arc::clone(&reading)))
-        }
+        Destination::Intake(s) if !args.quiet => Some(ProgressLine::start(
+            s.progress(),
+            Arc::clone(&reading),
+            std::io::stderr().is_terminal(),
+        )),
         _ => None,
     };
     let mut dead_for_pipeline = dead_letters.clone();
@@ -318,26 +320,43 @@ impl Sink for Tracked<'_> {
     }
 }
 
-/// A one-line progress display on a terminal, redrawn every second until dropped.
+/// Delivery progress on stderr until dropped: on a terminal, one line redrawn every second;
+/// otherwise (a log file, CI) a line a minute, so that a long or stalled backfill — an
+/// unreachable endpoint being retried — says so while it runs.
 struct ProgressLine {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// How often a progress line is logged when stderr is not a terminal.
+const LOGGED_PROGRESS_EVERY: Duration = Duration::from_secs(60);
+
 impl ProgressLine {
-    fn start(progress: ocsf_map_intake::Progress, reading: Arc<InputProgress>) -> ProgressLine {
+    fn start(
+        progress: ocsf_map_intake::Progress,
+        reading: Arc<InputProgress>,
+        terminal: bool,
+    ) -> ProgressLine {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = std::thread::spawn(move || {
+            let mut last_logged = Instant::now();
             while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(if terminal { 1000 } else { 200 }));
                 let snap = progress.snapshot();
                 let answered =
                     snap.delivered + snap.already_delivered + snap.rejected + snap.invalid;
                 let line = snap.line(reading.remaining(answered));
-                let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{line}");
-                std::thread::sleep(Duration::from_secs(1));
+                if terminal {
+                    let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{line}");
+                } else if last_logged.elapsed() >= LOGGED_PROGRESS_EVERY {
+                    last_logged = Instant::now();
+                    report::line(format_args!("intake: {line}"));
+                }
             }
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            if terminal {
+                let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            }
         });
         ProgressLine {
             stop,

@@ -25,6 +25,8 @@ struct Counters {
     retrying: AtomicU64,
     requests: AtomicU64,
     retries: AtomicU64,
+    /// Failed attempts of the token fetch under way; 0 once a token is had.
+    token_failures: AtomicU64,
 }
 
 /// What a sink has done so far.
@@ -44,6 +46,9 @@ pub struct ProgressSnapshot {
     pub requests: u64,
     /// Of which retries.
     pub retries: u64,
+    /// Failed attempts of the OAuth2 token fetch under way (0 when the last fetch succeeded):
+    /// nothing is sent meanwhile.
+    pub token_failures: u64,
     /// Time since the sink started.
     pub elapsed: Duration,
     /// The pacer's current interval between request starts.
@@ -65,6 +70,7 @@ impl Progress {
                 retrying: AtomicU64::new(0),
                 requests: AtomicU64::new(0),
                 retries: AtomicU64::new(0),
+                token_failures: AtomicU64::new(0),
             }),
             pacer,
             groups_per_request: groups_per_request.max(1) as u64,
@@ -82,6 +88,7 @@ impl Progress {
             retrying: c.retrying.load(Relaxed),
             requests: c.requests.load(Relaxed),
             retries: c.retries.load(Relaxed),
+            token_failures: c.token_failures.load(Relaxed),
             elapsed: c.started.elapsed(),
             pace_interval: self.pacer.interval(),
             held_for: self.pacer.held_for(),
@@ -105,6 +112,13 @@ impl Progress {
         self.inner.requests.fetch_add(1, Relaxed);
         if retry {
             self.inner.retries.fetch_add(1, Relaxed);
+        }
+    }
+    pub(crate) fn token_attempt(&self, ok: bool) {
+        if ok {
+            self.inner.token_failures.store(0, Relaxed);
+        } else {
+            self.inner.token_failures.fetch_add(1, Relaxed);
         }
     }
     pub(crate) fn retrying(&self, delta: i64) {
@@ -158,6 +172,12 @@ impl ProgressSnapshot {
         if !self.held_for.is_zero() {
             s.push_str(&format!(" · rate-limited, waiting {}", hms(self.held_for)));
         }
+        if self.token_failures > 0 {
+            s.push_str(&format!(
+                " · token endpoint failing ({} attempts so far)",
+                self.token_failures
+            ));
+        }
         if let Some(r) = remaining {
             s.push_str(&format!(" · ETA {}", hms(self.eta(r))));
         }
@@ -177,6 +197,20 @@ fn hms(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_says_the_token_endpoint_is_failing_until_a_token_is_had() {
+        let p = Progress::new(Arc::new(Pacer::new(Duration::from_secs(1), 0)), 1);
+        p.token_attempt(false);
+        p.token_attempt(false);
+        let failing = p.snapshot().line(None);
+        assert!(
+            failing.contains("token endpoint failing (2 attempts so far)"),
+            "{failing}"
+        );
+        p.token_attempt(true);
+        assert!(!p.snapshot().line(None).contains("token"));
+    }
 
     #[test]
     fn the_eta_is_never_faster_than_the_pacer() {

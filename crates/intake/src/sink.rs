@@ -294,6 +294,7 @@ impl IntakeSink {
             cfg.token_url.clone(),
             credentials,
             cfg.retry.clone(),
+            progress.clone(),
         );
         let known = checkpoint
             .as_ref()

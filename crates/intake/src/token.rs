@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use crate::IntakeError;
 use crate::credentials::Credentials;
+use crate::progress::Progress;
 use crate::retry::{Action, AttemptResult, RetryPolicy, retry_decision};
 
 #[derive(Clone)]
@@ -34,6 +35,8 @@ pub(crate) struct TokenSource {
     cache: Mutex<Option<Token>>,
     generation: std::sync::atomic::AtomicU64,
     fetches: std::sync::atomic::AtomicU64,
+    /// Where failed attempts show, for the progress line.
+    progress: Progress,
 }
 
 /// Refresh this long before expiry: 30 s, or a quarter of the lifetime if that is shorter.
@@ -47,6 +50,7 @@ impl TokenSource {
         url: Url,
         credentials: Credentials,
         policy: RetryPolicy,
+        progress: Progress,
     ) -> TokenSource {
         TokenSource {
             client,
@@ -56,6 +60,7 @@ impl TokenSource {
             cache: Mutex::new(None),
             generation: Default::default(),
             fetches: Default::default(),
+            progress,
         }
     }
 
@@ -119,13 +124,16 @@ impl TokenSource {
                 },
                 None => failure,
             };
-            match retry_decision(
+            let action = retry_decision(
                 attempt_result,
                 attempt,
                 &self.policy,
                 SystemTime::now(),
                 crate::sink::jitter(),
-            ) {
+            );
+            self.progress
+                .token_attempt(matches!(action, Action::Success));
+            match action {
                 Action::Success => {
                     let r = response.expect("a status came with a response");
                     // The body holds the token: it never goes into an error message.

@@ -209,6 +209,38 @@ fn a_401_to_a_fresh_token_ends_the_run() {
 }
 
 #[test]
+fn a_failing_token_endpoint_shows_in_the_progress_while_it_is_retried() {
+    let s = Server::start();
+    s.mount(
+        Mock::given(method("POST"))
+            .and(path("/token"))
+            .respond_with(ResponseTemplate::new(503)),
+    );
+    let mut sink = IntakeSink::new(
+        config(&s.base()).validate().unwrap(),
+        creds(),
+        None,
+        Outcomes::default().callback(),
+    )
+    .unwrap();
+    let progress = sink.progress();
+    let _ = sink.submit(&pos(1), &group(1));
+    let summary = sink.finish_summary();
+    let Err(IntakeError::TokenUnavailable { attempts, .. }) = summary else {
+        panic!("{summary:?}")
+    };
+    let snapshot = progress.snapshot();
+    assert_eq!(snapshot.token_failures, u64::from(attempts));
+    assert!(
+        snapshot.line(None).contains(&format!(
+            "token endpoint failing ({attempts} attempts so far)"
+        )),
+        "{}",
+        snapshot.line(None)
+    );
+}
+
+#[test]
 fn a_token_is_refreshed_before_it_expires() {
     let s = Server::start();
     s.token(1, 2);
