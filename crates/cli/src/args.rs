@@ -266,8 +266,8 @@ pub(crate) struct RunArgs {
 
     /// Mapper threads (default: one per core): 1 maps on the main thread; N > 1 reads, maps on
     /// N threads and writes in input order (the output is the same as with 1).
-    #[arg(long, value_name = "N")]
-    pub(crate) threads: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) threads: Option<u16>,
 
     /// Print at most N record errors on stderr (all of them go to --dead-letter).
     #[arg(long, value_name = "N", default_value_t = 20)]

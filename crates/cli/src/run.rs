@@ -148,7 +148,7 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         observer: &mut observer,
     };
     // The output does not depend on the thread count, so every core is used unless told.
-    let threads = args.threads.unwrap_or_else(|| {
+    let threads = args.threads.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     let options = RunOptions::threads(threads);

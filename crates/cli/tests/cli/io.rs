@@ -154,3 +154,16 @@ fn any_thread_count_gives_the_same_output_as_one() {
         "the default (one per core) must not either"
     );
 }
+
+#[test]
+fn zero_threads_is_a_usage_error() {
+    let out = run(&[
+        "--mapping",
+        "mappings/zeek-conn.yaml",
+        "samples/zeek/conn.log",
+        "--threads",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--threads"), "{}", stderr(&out));
+}
