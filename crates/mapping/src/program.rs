@@ -55,6 +55,32 @@ impl CompiledMapping {
         &self.warnings
     }
 
+    /// The line of the rule behind an attribute of a `class` document, for pointing a
+    /// validation problem at `path` (`evidences[0].src_endpoint.port`) to the mapping: the rule
+    /// that sets that attribute, else the one that sets the nearest object holding it (a missing
+    /// `dst_endpoint.ip` under a rule for `dst_endpoint`). `None` when no rule sets any of them.
+    pub fn rule_line(&self, class: Class<'_>, path: &str) -> Option<usize> {
+        let mut wanted = format!("{}.", class.name());
+        for segment in path.split('.') {
+            wanted.push_str(segment.split('[').next().unwrap_or(segment));
+            wanted.push('.');
+        }
+        wanted.pop();
+        let outputs: Vec<&Output> = self
+            .outputs
+            .iter()
+            .filter(|o| o.class.uid() == class.uid())
+            .collect();
+        let mut target = wanted.as_str();
+        while target.contains('.') {
+            if let Some(line) = outputs.iter().find_map(|o| rule_for(&o.fields, target)) {
+                return Some(line);
+            }
+            target = &target[..target.rfind('.').unwrap_or(0)];
+        }
+        None
+    }
+
     /// The OCSF classes this mapping can emit, in output order.
     pub fn classes(&self) -> impl Iterator<Item = Class<'static>> + '_ {
         self.outputs.iter().map(|o| o.class)
@@ -321,4 +347,24 @@ pub(crate) struct Lookup {
     pub(crate) name: String,
     pub(crate) table: HashMap<String, Value>,
     pub(crate) fallback: Option<Value>,
+}
+
+/// The line of the rule in `fields` (or nested in their objects and lists) whose target is
+/// `target`.
+fn rule_for(fields: &[Field], target: &str) -> Option<usize> {
+    fn in_spec(spec: &Spec, target: &str) -> Option<usize> {
+        match &spec.kind {
+            SpecKind::Object(fields, _) => rule_for(fields, target),
+            SpecKind::Array(items) => items.iter().find_map(|s| in_spec(s, target)),
+            SpecKind::ForEach(_, body) => in_spec(body, target),
+            _ => None,
+        }
+    }
+    fields.iter().find_map(|f| {
+        if f.target == target {
+            Some(f.spec.line)
+        } else {
+            in_spec(&f.spec, target)
+        }
+    })
 }

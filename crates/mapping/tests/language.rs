@@ -561,6 +561,25 @@ fn record_fields_named_like_a_let_but_not_one_typo_away_are_not_warned_about() {
 }
 
 #[test]
+fn rule_line_finds_the_rule_behind_an_attribute_or_the_object_holding_it() {
+    let m = network(
+        "      src_endpoint.ip: $.src\n      observables:\n        - fields:\n            \
+         name: src\n            type_id: 2\n            value: $.src\n      \
+         unmapped: {expr: record}\n",
+    );
+    let compiled = compile("test.yaml", &m).unwrap_or_else(|e| panic!("{e}"));
+    let class = compiled.classes().next().unwrap();
+    assert_eq!(compiled.rule_line(class, "time"), Some(6));
+    assert_eq!(compiled.rule_line(class, "src_endpoint.ip"), Some(8));
+    assert_eq!(compiled.rule_line(class, "observables[0].value"), Some(13));
+    // Below a rule that sets a whole object: that rule.
+    assert_eq!(compiled.rule_line(class, "unmapped.x.y"), Some(14));
+    // Nothing sets it or an object holding it (a sibling is not the rule at fault).
+    assert_eq!(compiled.rule_line(class, "src_endpoint.port"), None);
+    assert_eq!(compiled.rule_line(class, "dst_endpoint"), None);
+}
+
+#[test]
 fn an_unquoted_template_gets_a_hint() {
     let err = compile_err(&network("      message: {{ a }}\n"));
     assert_eq!(codes(&err), ["M025"]);

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use ocsf_map_mapping::{Document, Mapper, Outcome};
+use ocsf_map_mapping::{CompiledMapping, Document, Mapper, Outcome};
 use ocsf_map_readers::ReadError;
 use ocsf_map_record::{Record, SourcePos};
 use ocsf_map_sinks::{DeadLetter, DeadLetterWriter, Sink, Stage};
@@ -61,8 +61,9 @@ pub(crate) fn step(
                 && let Some(problems) = check(docs)
             {
                 if validation == Validation::Strict {
+                    let line = first_rule_line(mapper.mapping(), docs);
                     docs.clear();
-                    return invalid(record, problems);
+                    return invalid(record, problems, line);
                 }
                 warnings = problems;
             }
@@ -88,12 +89,12 @@ fn read_failed(e: &ReadError) -> Step {
 }
 
 #[cold]
-fn invalid(record: &Record, problems: Vec<String>) -> Step {
+fn invalid(record: &Record, problems: Vec<String>, mapping_line: Option<usize>) -> Step {
     Step::Failed(Box::new(DeadLetter {
         position: record.pos.clone(),
         stage: Stage::Validate,
         target: None,
-        mapping_line: None,
+        mapping_line,
         error: problems.join("; "),
         record: Some(Arc::clone(&record.fields)),
         raw: None,
@@ -113,6 +114,16 @@ fn check(docs: &[Document]) -> Option<Vec<String>> {
         }
     }
     (!problems.is_empty()).then_some(problems)
+}
+
+/// The mapping line of the rule behind the first problem of the first invalid document.
+#[cold]
+fn first_rule_line(mapping: &CompiledMapping, docs: &[Document]) -> Option<usize> {
+    docs.iter().find_map(|doc| {
+        let violations = doc.class.validate(&doc.value);
+        let first = violations.first()?;
+        mapping.rule_line(doc.class, &first.path)
+    })
 }
 
 /// Where a record read (or failed to be read) was.

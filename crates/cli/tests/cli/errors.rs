@@ -80,6 +80,20 @@ fn an_invalid_document_fails_strict_validation() {
 }
 
 #[test]
+fn an_invalid_document_names_the_mapping_line_of_the_rule_at_fault() {
+    // `time: $.ts` (line 6) selects nothing, so the required `time` is missing.
+    let (out, letters) = run_with_dead_letters(MAPPING, "{\"src\":\"10.0.0.1\",\"msg\":\"m\"}\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(letters[0]["stage"], "validate");
+    assert_eq!(letters[0]["mapping_line"], 6, "{}", letters[0]);
+    assert!(
+        stderr(&out).contains("time: required attribute is missing (mapping line 6)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn validate_warn_writes_invalid_documents_and_reports_them() {
     let mapping = MAPPING.replace("      src_endpoint.ip: $.src\n", "");
     let (_d, m) = temp_file("m.yaml", &mapping);
