@@ -150,8 +150,9 @@ fn captions(attr: Attribute<'_>) -> String {
         .join(", ")
 }
 
-/// Reports required attributes that no rule of an output sets (errors), and required
-/// attributes of the document itself set only under a `when` (warnings).
+/// Reports required attributes that no rule of an output sets (errors), required attributes
+/// of the document itself set only under a `when`, and the class's `at_least_one` groups no
+/// rule sets (warnings: the documents fail validation, unless it is off).
 pub(crate) fn required(
     diags: &mut Vec<Diagnostic>,
     class: Class<'static>,
@@ -173,9 +174,32 @@ pub(crate) fn required(
         filled,
         profiles,
         "",
-        span,
+        span.clone(),
         class.name(),
     );
+    for group in class.at_least_one() {
+        if !entries.iter().any(|(s, _)| group.contains(&s[0].as_str())) {
+            let names = group
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            diags.push(
+                Diagnostic::warning(
+                    "M044",
+                    format!(
+                        "`{}` needs at least one of {names}, and no rule sets any",
+                        class.name()
+                    ),
+                )
+                .with_label(
+                    span.clone(),
+                    "every document of this output would be invalid",
+                )
+                .with_help("add a rule for one of them to `fields`"),
+            );
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -78,6 +78,17 @@ impl<'s> Class<'s> {
             .map(move |def| Attribute { schema, def })
     }
 
+    /// The class's `at_least_one` constraints: groups of attribute names of which every valid
+    /// document has at least one (network_activity: `dst_endpoint`, `src_endpoint`).
+    pub fn at_least_one(&self) -> impl Iterator<Item = Vec<&'s str>> + use<'s> {
+        let attrs: &'s [AttrDef] = &self.def.body.attrs;
+        self.def
+            .body
+            .at_least_one
+            .iter()
+            .map(move |group| group.iter().map(|&i| attrs[i].name.as_str()).collect())
+    }
+
     /// Resolve a dotted attribute path with the given profiles active.
     ///
     /// Arrays are transparent: `evidences.src_endpoint.ip` and `evidences[0].src_endpoint.ip`
