@@ -46,7 +46,15 @@ pub(crate) fn value(
                 )),
             };
         }
-        let coerced = coerce(&attr, v.clone()).map_err(|e| e.to_string())?;
+        let coerced = coerce(&attr, v.clone()).map_err(|e| match v {
+            // `severity_id: hihg`: a caption-like word for an enumerated id.
+            Value::String(text) if attr.enum_values().next().is_some() => format!(
+                "`{text}` is not a value of `{}`; allowed: {}",
+                attr.name(),
+                captions(attr)
+            ),
+            _ => e.to_string(),
+        })?;
         if let Some(n) = coerced.as_i64()
             && !other
             && attr.enum_values().next().is_some()

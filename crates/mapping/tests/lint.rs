@@ -37,6 +37,17 @@ fn a_literal_enum_id_outside_the_enum_is_an_error_listing_the_values() {
 }
 
 #[test]
+fn a_word_for_an_enum_id_is_an_error_listing_the_values() {
+    let mapping = HEAD.replace("severity_id: 3", "severity_id: hihg");
+    let (code, text, line) = only(&errors(&format!("{mapping}{FINDING}")));
+    assert_eq!((code, line), ("M013", 5));
+    assert!(
+        text.contains("`hihg` is not a value of `severity_id`; allowed: 0 Unknown"),
+        "{text}"
+    );
+}
+
+#[test]
 fn an_unknown_literal_caption_is_an_error_listing_the_captions() {
     let mapping = HEAD.replace("severity_id: 3", "severity: Hgh");
     let (code, text, _) = only(&errors(&format!("{mapping}{FINDING}")));
