@@ -14,6 +14,12 @@ const SURICATA_SAMPLE: &str = "samples/suricata/eve-alerts.log";
 const SURICATA: [&str; 3] = ["-m", "mappings/suricata-alert.yaml", SURICATA_SAMPLE];
 
 async fn server(intake_status: u16) -> MockServer {
+    server_answering(ResponseTemplate::new(intake_status)).await
+}
+
+/// A token endpoint that grants a token, and an intake that answers `intake` (with an
+/// acknowledgement body) to every finding.
+async fn server_answering(intake: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
@@ -24,7 +30,7 @@ async fn server(intake_status: u16) -> MockServer {
         .await;
     Mock::given(method("POST"))
         .and(path("/api/v1/custom_detection_findings"))
-        .respond_with(ResponseTemplate::new(intake_status).set_body_json(
+        .respond_with(intake.set_body_json(
             json!({"detection_id": "x", "timestamp": "2026-12-04T00:00:00Z", "version": "1.4.0"}),
         ))
         .mount(&server)
@@ -171,23 +177,8 @@ async fn received_uids(server: &MockServer) -> HashMap<String, usize> {
 /// twice only if it was in flight (sent, its acknowledgement not yet journaled) at the kill.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_backfill_killed_midway_resumes_losing_nothing_and_resending_only_what_was_in_flight() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"access_token": "t0ken", "token_type": "bearer", "expires_in": 600}),
-        ))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/custom_detection_findings"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({"detection_id": "x", "version": "1.4.0"}))
-                .set_delay(Duration::from_millis(25)),
-        )
-        .mount(&server)
-        .await;
+    let server =
+        server_answering(ResponseTemplate::new(202).set_delay(Duration::from_millis(25))).await;
     let (dir, input) = temp_file("backfill.jsonl", &many_alerts(300));
     let checkpoint = dir.path().join("backfill.ckpt");
     let (input, checkpoint) = (input.to_str().unwrap(), checkpoint.to_str().unwrap());
