@@ -8,9 +8,10 @@
 
 use std::sync::Arc;
 
-use ocsf_map_mapping::{CompiledMapping, Document, Mapper, Outcome};
+use ocsf_map_mapping::{Document, Mapper, Outcome};
 use ocsf_map_readers::ReadError;
 use ocsf_map_record::{Record, SourcePos};
+use ocsf_map_schema::Class;
 use ocsf_map_sinks::{DeadLetter, DeadLetterWriter, Sink, Stage};
 use serde_json::Value;
 
@@ -61,11 +62,12 @@ pub(crate) fn step(
                 && let Some(problems) = check(docs)
             {
                 if validation == Validation::Strict {
-                    let line = first_rule_line(mapper.mapping(), docs);
+                    let (class, path) = &problems.first;
+                    let line = mapper.mapping().rule_line(*class, path);
                     docs.clear();
-                    return invalid(record, problems, line);
+                    return invalid(record, problems.each, line);
                 }
-                warnings = problems;
+                warnings = problems.each;
             }
             let n = docs.len();
             values.extend(docs.drain(..).map(|d| d.value));
@@ -102,28 +104,27 @@ fn invalid(record: &Record, problems: Vec<String>, mapping_line: Option<usize>) 
     }))
 }
 
-/// The OCSF problems of a group, one entry per invalid document: `class: path: problem; ...`.
-/// `None` when all are valid.
-fn check(docs: &[Document]) -> Option<Vec<String>> {
-    let mut problems = Vec::new();
-    for doc in docs {
-        let violations = doc.class.validate(&doc.value);
-        if !violations.is_empty() {
-            let each: Vec<String> = violations.iter().map(ToString::to_string).collect();
-            problems.push(format!("{}: {}", doc.class.name(), each.join("; ")));
-        }
-    }
-    (!problems.is_empty()).then_some(problems)
+/// The OCSF problems of a group.
+struct Problems {
+    /// One entry per invalid document: `class: path: problem; ...`.
+    each: Vec<String>,
+    /// The first problem's document class and attribute path, to find the rule at fault.
+    first: (Class<'static>, String),
 }
 
-/// The mapping line of the rule behind the first problem of the first invalid document.
-#[cold]
-fn first_rule_line(mapping: &CompiledMapping, docs: &[Document]) -> Option<usize> {
-    docs.iter().find_map(|doc| {
+/// The OCSF problems of a group; `None` when all its documents are valid.
+fn check(docs: &[Document]) -> Option<Problems> {
+    let mut each = Vec::new();
+    let mut first = None;
+    for doc in docs {
         let violations = doc.class.validate(&doc.value);
-        let first = violations.first()?;
-        mapping.rule_line(doc.class, &first.path)
-    })
+        if let Some(v) = violations.first() {
+            first.get_or_insert_with(|| (doc.class, v.path.clone()));
+            let all: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            each.push(format!("{}: {}", doc.class.name(), all.join("; ")));
+        }
+    }
+    first.map(|first| Problems { each, first })
 }
 
 /// Where a record read (or failed to be read) was.
