@@ -35,16 +35,14 @@ fn main() {
                 .collect();
             for i in 0..records {
                 let v = suricata(&samples[i as usize % samples.len()], i, &mut rng);
-                serde_json::to_writer(&mut w, &v).expect("write");
-                w.write_all(b"\n").expect("write");
+                json_line(&mut w, &v);
             }
         }
         "zeek" => {
             let samples = samples("zeek/conn.log");
             for i in 0..records {
                 let v = zeek(&samples[i as usize % samples.len()], i, &mut rng);
-                serde_json::to_writer(&mut w, &v).expect("write");
-                w.write_all(b"\n").expect("write");
+                json_line(&mut w, &v);
             }
         }
         "csv" => {
@@ -91,6 +89,12 @@ const CSV_COLUMNS: [&str; 20] = [
 ];
 
 /// A CSV cell: absent values empty, quoted when they hold a comma or a quote.
+/// Writes `v` as one JSON line.
+fn json_line(w: &mut impl Write, v: &Value) {
+    serde_json::to_writer(&mut *w, v).expect("write");
+    w.write_all(b"\n").expect("write");
+}
+
 fn cell(v: &Value) -> String {
     let text = match v {
         Value::Null => String::new(),
