@@ -160,6 +160,13 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         outputs,
         &options,
     );
+    // A stopped intake sink says only that it stopped; finishing it gives the cause. It may
+    // still be retrying (a token endpoint that fails), so the progress line runs until then.
+    let cause = match (&result, &mut destination) {
+        (Err(PipelineError::Sink(SinkError::BrokenPipe)), _) | (Ok(_), _) => None,
+        (Err(_), Destination::Intake(s)) => s.finish_summary().err().map(|c| c.to_string()),
+        (Err(_), Destination::File(_)) => None,
+    };
     drop(progress);
     let shown = shown.load(Ordering::Relaxed);
     match result {
@@ -198,11 +205,6 @@ pub(crate) fn run(args: &RunArgs) -> Status {
         // `ocsf-map ... | head`: the reader has what it wanted.
         Err(PipelineError::Sink(SinkError::BrokenPipe)) => Status::Success,
         Err(e) => {
-            // A stopped intake sink says only that it stopped; finishing it gives the cause.
-            let cause = match &mut destination {
-                Destination::Intake(s) => s.finish_summary().err().map(|c| c.to_string()),
-                Destination::File(_) => None,
-            };
             report::line(format_args!(
                 "error: {}",
                 cause.unwrap_or_else(|| e.to_string())

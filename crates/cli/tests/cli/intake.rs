@@ -243,6 +243,51 @@ async fn a_backfill_killed_midway_resumes_losing_nothing_and_resending_only_what
     );
 }
 
+/// Without a terminal, a run that cannot get a token says so while it retries: the progress
+/// line is logged once a minute (this test takes that minute).
+#[test]
+fn a_failing_token_endpoint_is_logged_while_it_is_retried_when_stderr_is_not_a_terminal() {
+    use std::io::BufRead;
+    // Port 9 (discard) on loopback: connections are refused, and every token attempt fails.
+    let mut child = ocsf_map()
+        .args(SURICATA)
+        .args(["--sink", "intake", "--module-instance-id", "mod-1"])
+        .args(["--endpoint", "http://127.0.0.1:9"])
+        .args(["--token-url", "http://127.0.0.1:9/token"])
+        .env("XDR_CLIENT_ID", "client")
+        .env("XDR_CLIENT_SECRET", "s3cret")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let started = Instant::now();
+    let mut logged = None;
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if line.starts_with("intake: ") {
+            logged = Some(line);
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(150),
+            "nothing logged"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line = logged.expect("a progress line before the run gave up");
+    assert!(
+        line.contains("sent 0") && line.contains("token endpoint failing ("),
+        "{line}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(59),
+        "logged after a minute, not at once"
+    );
+}
+
 #[test]
 fn missing_credentials_stop_the_run_before_reading() {
     let out = ocsf_map()
